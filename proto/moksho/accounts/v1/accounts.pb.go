@@ -973,6 +973,9 @@ type AuthenticateResponse struct {
 	// Whether the user's accepted policy version is the current one and consent
 	// is not withdrawn: processing endpoints require it.
 	PolicyCurrent bool `protobuf:"varint,5,opt,name=policy_current,json=policyCurrent,proto3" json:"policy_current,omitempty"`
+	// The user's profile, read in the same query, so that showing "who am I"
+	// costs no second call.
+	User          *User `protobuf:"bytes,6,opt,name=user,proto3" json:"user,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1040,6 +1043,13 @@ func (x *AuthenticateResponse) GetPolicyCurrent() bool {
 		return x.PolicyCurrent
 	}
 	return false
+}
+
+func (x *AuthenticateResponse) GetUser() *User {
+	if x != nil {
+		return x.User
+	}
+	return nil
 }
 
 // GetUserRequest names one user.
@@ -1929,14 +1939,15 @@ const file_moksho_accounts_v1_accounts_proto_rawDesc = "" +
 	"\rsession_token\x18\x01 \x01(\tR\fsessionToken\"\x10\n" +
 	"\x0eLogoutResponse\":\n" +
 	"\x13AuthenticateRequest\x12#\n" +
-	"\rsession_token\x18\x01 \x01(\tR\fsessionToken\"\xcc\x01\n" +
+	"\rsession_token\x18\x01 \x01(\tR\fsessionToken\"\xfa\x01\n" +
 	"\x14AuthenticateResponse\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\x12,\n" +
 	"\x04role\x18\x02 \x01(\x0e2\x18.moksho.accounts.v1.RoleR\x04role\x12'\n" +
 	"\x0forganization_id\x18\x03 \x01(\tR\x0eorganizationId\x12\x1d\n" +
 	"\n" +
 	"session_id\x18\x04 \x01(\tR\tsessionId\x12%\n" +
-	"\x0epolicy_current\x18\x05 \x01(\bR\rpolicyCurrent\")\n" +
+	"\x0epolicy_current\x18\x05 \x01(\bR\rpolicyCurrent\x12,\n" +
+	"\x04user\x18\x06 \x01(\v2\x18.moksho.accounts.v1.UserR\x04user\")\n" +
 	"\x0eGetUserRequest\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\"?\n" +
 	"\x0fGetUserResponse\x12,\n" +
@@ -2077,49 +2088,50 @@ var file_moksho_accounts_v1_accounts_proto_depIdxs = []int32{
 	2,  // 9: moksho.accounts.v1.LoginResponse.user:type_name -> moksho.accounts.v1.User
 	32, // 10: moksho.accounts.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
 	0,  // 11: moksho.accounts.v1.AuthenticateResponse.role:type_name -> moksho.accounts.v1.Role
-	2,  // 12: moksho.accounts.v1.GetUserResponse.user:type_name -> moksho.accounts.v1.User
-	2,  // 13: moksho.accounts.v1.GetUsersResponse.users:type_name -> moksho.accounts.v1.User
-	2,  // 14: moksho.accounts.v1.UpdateProfileResponse.user:type_name -> moksho.accounts.v1.User
-	32, // 15: moksho.accounts.v1.ChangePasswordResponse.expires_at:type_name -> google.protobuf.Timestamp
-	5,  // 16: moksho.accounts.v1.GetPrivacySettingsResponse.settings:type_name -> moksho.accounts.v1.PrivacySettings
-	4,  // 17: moksho.accounts.v1.GetPrivacySettingsResponse.history:type_name -> moksho.accounts.v1.Consent
-	5,  // 18: moksho.accounts.v1.UpdatePrivacySettingsResponse.settings:type_name -> moksho.accounts.v1.PrivacySettings
-	4,  // 19: moksho.accounts.v1.UpdatePrivacySettingsResponse.history:type_name -> moksho.accounts.v1.Consent
-	5,  // 20: moksho.accounts.v1.AcceptPolicyResponse.settings:type_name -> moksho.accounts.v1.PrivacySettings
-	4,  // 21: moksho.accounts.v1.AcceptPolicyResponse.history:type_name -> moksho.accounts.v1.Consent
-	5,  // 22: moksho.accounts.v1.WithdrawConsentResponse.settings:type_name -> moksho.accounts.v1.PrivacySettings
-	4,  // 23: moksho.accounts.v1.WithdrawConsentResponse.history:type_name -> moksho.accounts.v1.Consent
-	6,  // 24: moksho.accounts.v1.AccountsService.GetPolicy:input_type -> moksho.accounts.v1.GetPolicyRequest
-	8,  // 25: moksho.accounts.v1.AccountsService.Register:input_type -> moksho.accounts.v1.RegisterRequest
-	10, // 26: moksho.accounts.v1.AccountsService.Login:input_type -> moksho.accounts.v1.LoginRequest
-	12, // 27: moksho.accounts.v1.AccountsService.Logout:input_type -> moksho.accounts.v1.LogoutRequest
-	14, // 28: moksho.accounts.v1.AccountsService.Authenticate:input_type -> moksho.accounts.v1.AuthenticateRequest
-	16, // 29: moksho.accounts.v1.AccountsService.GetUser:input_type -> moksho.accounts.v1.GetUserRequest
-	18, // 30: moksho.accounts.v1.AccountsService.GetUsers:input_type -> moksho.accounts.v1.GetUsersRequest
-	20, // 31: moksho.accounts.v1.AccountsService.UpdateProfile:input_type -> moksho.accounts.v1.UpdateProfileRequest
-	22, // 32: moksho.accounts.v1.AccountsService.ChangePassword:input_type -> moksho.accounts.v1.ChangePasswordRequest
-	24, // 33: moksho.accounts.v1.AccountsService.GetPrivacySettings:input_type -> moksho.accounts.v1.GetPrivacySettingsRequest
-	26, // 34: moksho.accounts.v1.AccountsService.UpdatePrivacySettings:input_type -> moksho.accounts.v1.UpdatePrivacySettingsRequest
-	28, // 35: moksho.accounts.v1.AccountsService.AcceptPolicy:input_type -> moksho.accounts.v1.AcceptPolicyRequest
-	30, // 36: moksho.accounts.v1.AccountsService.WithdrawConsent:input_type -> moksho.accounts.v1.WithdrawConsentRequest
-	7,  // 37: moksho.accounts.v1.AccountsService.GetPolicy:output_type -> moksho.accounts.v1.GetPolicyResponse
-	9,  // 38: moksho.accounts.v1.AccountsService.Register:output_type -> moksho.accounts.v1.RegisterResponse
-	11, // 39: moksho.accounts.v1.AccountsService.Login:output_type -> moksho.accounts.v1.LoginResponse
-	13, // 40: moksho.accounts.v1.AccountsService.Logout:output_type -> moksho.accounts.v1.LogoutResponse
-	15, // 41: moksho.accounts.v1.AccountsService.Authenticate:output_type -> moksho.accounts.v1.AuthenticateResponse
-	17, // 42: moksho.accounts.v1.AccountsService.GetUser:output_type -> moksho.accounts.v1.GetUserResponse
-	19, // 43: moksho.accounts.v1.AccountsService.GetUsers:output_type -> moksho.accounts.v1.GetUsersResponse
-	21, // 44: moksho.accounts.v1.AccountsService.UpdateProfile:output_type -> moksho.accounts.v1.UpdateProfileResponse
-	23, // 45: moksho.accounts.v1.AccountsService.ChangePassword:output_type -> moksho.accounts.v1.ChangePasswordResponse
-	25, // 46: moksho.accounts.v1.AccountsService.GetPrivacySettings:output_type -> moksho.accounts.v1.GetPrivacySettingsResponse
-	27, // 47: moksho.accounts.v1.AccountsService.UpdatePrivacySettings:output_type -> moksho.accounts.v1.UpdatePrivacySettingsResponse
-	29, // 48: moksho.accounts.v1.AccountsService.AcceptPolicy:output_type -> moksho.accounts.v1.AcceptPolicyResponse
-	31, // 49: moksho.accounts.v1.AccountsService.WithdrawConsent:output_type -> moksho.accounts.v1.WithdrawConsentResponse
-	37, // [37:50] is the sub-list for method output_type
-	24, // [24:37] is the sub-list for method input_type
-	24, // [24:24] is the sub-list for extension type_name
-	24, // [24:24] is the sub-list for extension extendee
-	0,  // [0:24] is the sub-list for field type_name
+	2,  // 12: moksho.accounts.v1.AuthenticateResponse.user:type_name -> moksho.accounts.v1.User
+	2,  // 13: moksho.accounts.v1.GetUserResponse.user:type_name -> moksho.accounts.v1.User
+	2,  // 14: moksho.accounts.v1.GetUsersResponse.users:type_name -> moksho.accounts.v1.User
+	2,  // 15: moksho.accounts.v1.UpdateProfileResponse.user:type_name -> moksho.accounts.v1.User
+	32, // 16: moksho.accounts.v1.ChangePasswordResponse.expires_at:type_name -> google.protobuf.Timestamp
+	5,  // 17: moksho.accounts.v1.GetPrivacySettingsResponse.settings:type_name -> moksho.accounts.v1.PrivacySettings
+	4,  // 18: moksho.accounts.v1.GetPrivacySettingsResponse.history:type_name -> moksho.accounts.v1.Consent
+	5,  // 19: moksho.accounts.v1.UpdatePrivacySettingsResponse.settings:type_name -> moksho.accounts.v1.PrivacySettings
+	4,  // 20: moksho.accounts.v1.UpdatePrivacySettingsResponse.history:type_name -> moksho.accounts.v1.Consent
+	5,  // 21: moksho.accounts.v1.AcceptPolicyResponse.settings:type_name -> moksho.accounts.v1.PrivacySettings
+	4,  // 22: moksho.accounts.v1.AcceptPolicyResponse.history:type_name -> moksho.accounts.v1.Consent
+	5,  // 23: moksho.accounts.v1.WithdrawConsentResponse.settings:type_name -> moksho.accounts.v1.PrivacySettings
+	4,  // 24: moksho.accounts.v1.WithdrawConsentResponse.history:type_name -> moksho.accounts.v1.Consent
+	6,  // 25: moksho.accounts.v1.AccountsService.GetPolicy:input_type -> moksho.accounts.v1.GetPolicyRequest
+	8,  // 26: moksho.accounts.v1.AccountsService.Register:input_type -> moksho.accounts.v1.RegisterRequest
+	10, // 27: moksho.accounts.v1.AccountsService.Login:input_type -> moksho.accounts.v1.LoginRequest
+	12, // 28: moksho.accounts.v1.AccountsService.Logout:input_type -> moksho.accounts.v1.LogoutRequest
+	14, // 29: moksho.accounts.v1.AccountsService.Authenticate:input_type -> moksho.accounts.v1.AuthenticateRequest
+	16, // 30: moksho.accounts.v1.AccountsService.GetUser:input_type -> moksho.accounts.v1.GetUserRequest
+	18, // 31: moksho.accounts.v1.AccountsService.GetUsers:input_type -> moksho.accounts.v1.GetUsersRequest
+	20, // 32: moksho.accounts.v1.AccountsService.UpdateProfile:input_type -> moksho.accounts.v1.UpdateProfileRequest
+	22, // 33: moksho.accounts.v1.AccountsService.ChangePassword:input_type -> moksho.accounts.v1.ChangePasswordRequest
+	24, // 34: moksho.accounts.v1.AccountsService.GetPrivacySettings:input_type -> moksho.accounts.v1.GetPrivacySettingsRequest
+	26, // 35: moksho.accounts.v1.AccountsService.UpdatePrivacySettings:input_type -> moksho.accounts.v1.UpdatePrivacySettingsRequest
+	28, // 36: moksho.accounts.v1.AccountsService.AcceptPolicy:input_type -> moksho.accounts.v1.AcceptPolicyRequest
+	30, // 37: moksho.accounts.v1.AccountsService.WithdrawConsent:input_type -> moksho.accounts.v1.WithdrawConsentRequest
+	7,  // 38: moksho.accounts.v1.AccountsService.GetPolicy:output_type -> moksho.accounts.v1.GetPolicyResponse
+	9,  // 39: moksho.accounts.v1.AccountsService.Register:output_type -> moksho.accounts.v1.RegisterResponse
+	11, // 40: moksho.accounts.v1.AccountsService.Login:output_type -> moksho.accounts.v1.LoginResponse
+	13, // 41: moksho.accounts.v1.AccountsService.Logout:output_type -> moksho.accounts.v1.LogoutResponse
+	15, // 42: moksho.accounts.v1.AccountsService.Authenticate:output_type -> moksho.accounts.v1.AuthenticateResponse
+	17, // 43: moksho.accounts.v1.AccountsService.GetUser:output_type -> moksho.accounts.v1.GetUserResponse
+	19, // 44: moksho.accounts.v1.AccountsService.GetUsers:output_type -> moksho.accounts.v1.GetUsersResponse
+	21, // 45: moksho.accounts.v1.AccountsService.UpdateProfile:output_type -> moksho.accounts.v1.UpdateProfileResponse
+	23, // 46: moksho.accounts.v1.AccountsService.ChangePassword:output_type -> moksho.accounts.v1.ChangePasswordResponse
+	25, // 47: moksho.accounts.v1.AccountsService.GetPrivacySettings:output_type -> moksho.accounts.v1.GetPrivacySettingsResponse
+	27, // 48: moksho.accounts.v1.AccountsService.UpdatePrivacySettings:output_type -> moksho.accounts.v1.UpdatePrivacySettingsResponse
+	29, // 49: moksho.accounts.v1.AccountsService.AcceptPolicy:output_type -> moksho.accounts.v1.AcceptPolicyResponse
+	31, // 50: moksho.accounts.v1.AccountsService.WithdrawConsent:output_type -> moksho.accounts.v1.WithdrawConsentResponse
+	38, // [38:51] is the sub-list for method output_type
+	25, // [25:38] is the sub-list for method input_type
+	25, // [25:25] is the sub-list for extension type_name
+	25, // [25:25] is the sub-list for extension extendee
+	0,  // [0:25] is the sub-list for field type_name
 }
 
 func init() { file_moksho_accounts_v1_accounts_proto_init() }
