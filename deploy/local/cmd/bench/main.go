@@ -1,0 +1,336 @@
+// Command bench measures the platform through its public HTTP API, beside a
+// bare net/http handler measured in the same run on the same machine, so
+// the figures compare like with like (`make bench`; results are recorded in
+// docs/benchmarks.md).
+//
+// Authenticated GET /api/v1/me goes through the gateway, which checks the
+// session with the accounts service over gRPC (no session cache: a
+// logged-out session must stop working at once) and reads the profile.
+//
+// Two measurements per target:
+//   - throughput: a closed loop of -conns connections for -duration;
+//   - latency at a fixed rate (-rate requests/s, open loop, each request
+//     timed from when it was due, so a stall counts against every request
+//     queued behind it).
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	local "github.com/moksho/platform/deploy/local"
+	"github.com/moksho/platform/pkg/logging"
+)
+
+func main() {
+	conns := flag.Int("conns", 32, "connections in the throughput loop")
+	duration := flag.Duration("duration", 10*time.Second, "length of each measurement")
+	rateHz := flag.Int("rate", 1000, "requests per second in the latency measurement")
+	only := flag.String("only", "", `measure one target only: "bare" or "gateway" (for profiling)`)
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (platform and load) to this file")
+	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil && pprof.StartCPUProfile(f) == nil {
+			defer pprof.StopCPUProfile()
+		}
+	}
+	if err := run(*conns, *duration, *rateHz, *only); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		pprof.StopCPUProfile()
+		os.Exit(1)
+	}
+}
+
+func run(conns int, duration time.Duration, rateHz int, only string) error {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dbURL := os.Getenv("MOKSHO_TEST_DATABASE_URL")
+	prefix := "bench_" + randHex(4) + "_"
+	dataDir, err := os.MkdirTemp("", "moksho-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dataDir)
+	p, err := local.Start(ctx, local.Options{
+		DataDir: dataDir, HTTPAddr: "127.0.0.1:0", DatabaseURL: dbURL, DBPrefix: prefix,
+		LogLevel: logging.ParseLevel("warn"),
+	})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		cancel()
+		_ = p.Wait()
+		dropDatabases(p.DatabaseURL, prefix)
+	}()
+
+	cookie, err := signIn(p.URL)
+	if err != nil {
+		return err
+	}
+	bare, stopBare, err := bareServer()
+	if err != nil {
+		return err
+	}
+	defer stopBare()
+
+	fmt.Printf("# GET /api/v1/me through the gateway vs a bare net/http handler\n")
+	fmt.Printf("# %s, GOMAXPROCS=%d, %s, conns=%d, duration=%s, fixed rate=%d/s\n\n",
+		time.Now().UTC().Format(time.RFC3339), runtime.GOMAXPROCS(0), runtime.Version(), conns, duration, rateHz)
+
+	targets := []struct {
+		name, url, cookie string
+	}{
+		{"bare net/http handler", bare + "/me", ""},
+		{"gateway GET /api/v1/me (authenticated)", p.URL + "/api/v1/me", cookie},
+	}
+	results := map[string][2]result{}
+	for i, tg := range targets {
+		if (only == "bare" && i != 0) || (only == "gateway" && i != 1) {
+			results[tg.name] = [2]result{{elapsed: 1}, {elapsed: 1}}
+			continue
+		}
+		warm := closedLoop(tg.url, tg.cookie, conns, 2*time.Second)
+		if warm.errors > 0 {
+			return fmt.Errorf("%s: %d errors in warm-up (first: %s)", tg.name, warm.errors, warm.firstErr)
+		}
+		tp := closedLoop(tg.url, tg.cookie, conns, duration)
+		lat := openLoop(tg.url, tg.cookie, rateHz, duration)
+		results[tg.name] = [2]result{tp, lat}
+	}
+
+	fmt.Println("| target | throughput (req/s) | p50 at max | p99 at max | p50 at fixed rate | p99 at fixed rate | errors |")
+	fmt.Println("|---|---:|---:|---:|---:|---:|---:|")
+	for _, tg := range targets {
+		r := results[tg.name]
+		fmt.Printf("| %s | %.0f | %s | %s | %s | %s | %d |\n", tg.name, r[0].rps(), ms(r[0].pct(50)), ms(r[0].pct(99)),
+			ms(r[1].pct(50)), ms(r[1].pct(99)), r[0].errors+r[1].errors)
+	}
+	g, b := results[targets[1].name][0], results[targets[0].name][0]
+	fmt.Printf("\nthroughput ratio gateway/bare: %.3f (goal >= 0.25)\n", g.rps()/b.rps())
+	fmt.Printf("gateway p99 at %d req/s: %s (goal < 20 ms); achieved rate %.0f/s\n",
+		rateHz, ms(results[targets[1].name][1].pct(99)), results[targets[1].name][1].rps())
+	return nil
+}
+
+type result struct {
+	lat      []time.Duration
+	errors   int
+	firstErr string
+	elapsed  time.Duration
+}
+
+func (r result) rps() float64 { return float64(len(r.lat)) / r.elapsed.Seconds() }
+
+func (r result) pct(p float64) time.Duration {
+	if len(r.lat) == 0 {
+		return 0
+	}
+	s := slices.Clone(r.lat)
+	slices.Sort(s)
+	i := int(float64(len(s)-1) * p / 100)
+	return s[i]
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
+
+func newClient(conns int) *http.Client {
+	return &http.Client{
+		Timeout: 10 * time.Second,
+		Transport: &http.Transport{
+			MaxIdleConns: conns * 2, MaxIdleConnsPerHost: conns * 2, MaxConnsPerHost: 0,
+			IdleConnTimeout: time.Minute,
+		},
+	}
+}
+
+func get(client *http.Client, url, cookie string) error {
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	if cookie != "" {
+		req.Header.Set("Cookie", cookie)
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("status %d", res.StatusCode)
+	}
+	return nil
+}
+
+// closedLoop runs conns workers back to back for d.
+func closedLoop(url, cookie string, conns int, d time.Duration) result {
+	client := newClient(conns)
+	defer client.CloseIdleConnections()
+	var mu sync.Mutex
+	var res result
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for range conns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var local []time.Duration
+			var errs int
+			var first string
+			for time.Now().Before(deadline) {
+				t0 := time.Now()
+				if err := get(client, url, cookie); err != nil {
+					errs++
+					if first == "" {
+						first = err.Error()
+					}
+					continue
+				}
+				local = append(local, time.Since(t0))
+			}
+			mu.Lock()
+			res.lat = append(res.lat, local...)
+			res.errors += errs
+			if res.firstErr == "" {
+				res.firstErr = first
+			}
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	res.elapsed = time.Since(start)
+	return res
+}
+
+// openLoop sends rate requests per second for d, each timed from when it
+// was scheduled.
+func openLoop(url, cookie string, rate int, d time.Duration) result {
+	client := newClient(256)
+	defer client.CloseIdleConnections()
+	interval := time.Second / time.Duration(rate)
+	n := int(d / interval)
+	lat := make([]time.Duration, n)
+	var errs atomic.Int64
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 512)
+	start := time.Now()
+	for i := range n {
+		due := start.Add(time.Duration(i) * interval)
+		if w := time.Until(due); w > 0 {
+			time.Sleep(w)
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			if err := get(client, url, cookie); err != nil {
+				errs.Add(1)
+				lat[i] = -1
+				return
+			}
+			lat[i] = time.Since(due)
+		}()
+	}
+	wg.Wait()
+	res := result{elapsed: time.Since(start), errors: int(errs.Load())}
+	for _, l := range lat {
+		if l >= 0 {
+			res.lat = append(res.lat, l)
+		}
+	}
+	return res
+}
+
+// bareServer serves a static profile-sized JSON document: the floor of what
+// any Go HTTP service on this machine can do.
+func bareServer() (string, func(), error) {
+	body, _ := json.Marshal(map[string]any{
+		"id": "01a21927-6d70-7335-8013-fb0daf8144df", "email": "bench@example.org", "name": "Bench User",
+		"role": "candidate", "createdAt": time.Now(), "updatedAt": time.Now(),
+	})
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	}), ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(lis) }()
+	return "http://" + lis.Addr().String(), func() { _ = srv.Close() }, nil
+}
+
+func signIn(base string) (string, error) {
+	client := &http.Client{Timeout: 10 * time.Second}
+	var policy struct{ Version string }
+	res, err := client.Get(base + "/api/v1/policy")
+	if err != nil {
+		return "", err
+	}
+	_ = json.NewDecoder(res.Body).Decode(&policy)
+	res.Body.Close()
+	email := "bench." + randHex(4) + "@example.org"
+	pw := "violet-harbour-lantern-42"
+	post := func(path string, v any) (*http.Response, error) {
+		b, _ := json.Marshal(v)
+		return client.Post(base+path, "application/json", bytes.NewReader(b))
+	}
+	res, err = post("/api/v1/accounts", map[string]any{"email": email, "password": pw, "name": "Bench User", "role": "candidate", "acceptPolicyVersion": policy.Version})
+	if err != nil {
+		return "", err
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		return "", fmt.Errorf("register: status %d", res.StatusCode)
+	}
+	res, err = post("/api/v1/sessions", map[string]any{"email": email, "password": pw})
+	if err != nil {
+		return "", err
+	}
+	res.Body.Close()
+	for _, c := range res.Cookies() {
+		if c.Name == "moksho_session" {
+			return c.Name + "=" + c.Value, nil
+		}
+	}
+	return "", fmt.Errorf("login: status %d, no cookie", res.StatusCode)
+}
+
+func dropDatabases(admin, prefix string) {
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, admin)
+	if err != nil {
+		return
+	}
+	defer conn.Close(ctx)
+	rows, _ := conn.Query(ctx, `SELECT datname FROM pg_database WHERE datname LIKE $1`, prefix+"%")
+	names, _ := pgx.CollectRows(rows, pgx.RowTo[string])
+	for _, n := range names {
+		_, _ = conn.Exec(ctx, "DROP DATABASE "+pgx.Identifier{n}.Sanitize()+" WITH (FORCE)")
+	}
+}
+
+func randHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}
