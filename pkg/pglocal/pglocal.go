@@ -47,6 +47,9 @@ type Options struct {
 	// Env is consulted for DATABASE_URL, PGUSER and PGPASSWORD; nil means
 	// the process environment.
 	Env func(string) string
+	// Private skips DATABASE_URL and 127.0.0.1:5432 and always uses a
+	// private cluster (tests of this package use it).
+	Private bool
 }
 
 // Server is a PostgreSQL server to use.
@@ -83,6 +86,9 @@ func Ensure(ctx context.Context, opts Options) (*Server, error) {
 	}
 	if opts.Env == nil {
 		opts.Env = os.Getenv
+	}
+	if opts.Private {
+		return startPrivate(ctx, opts)
 	}
 	if u := opts.Env("DATABASE_URL"); u != "" {
 		return &Server{URL: u, Source: "env"}, nil

@@ -2,7 +2,6 @@ package api
 
 import (
 	"encoding/json"
-	"log/slog"
 	"net/http"
 	"strings"
 
@@ -36,22 +35,21 @@ type FieldError struct {
 
 // Problem types. Each has one status.
 var (
-	probMalformed    = Problem{Type: ProblemBase + "malformed-request", Title: "The request body could not be read", Status: http.StatusBadRequest}
-	probValidation   = Problem{Type: ProblemBase + "validation-failed", Title: "Some fields are not valid", Status: http.StatusUnprocessableEntity}
-	probUnauth       = Problem{Type: ProblemBase + "unauthenticated", Title: "Sign in first", Status: http.StatusUnauthorized}
-	probBadLogin     = Problem{Type: ProblemBase + "invalid-credentials", Title: "Invalid email or password", Status: http.StatusUnauthorized}
-	probForbidden    = Problem{Type: ProblemBase + "forbidden", Title: "Not allowed", Status: http.StatusForbidden}
-	probCrossSite    = Problem{Type: ProblemBase + "cross-site-request", Title: "Cross-site request refused", Status: http.StatusForbidden}
-	probNotFound     = Problem{Type: ProblemBase + "not-found", Title: "Not found", Status: http.StatusNotFound}
-	probNoMethod     = Problem{Type: ProblemBase + "method-not-allowed", Title: "Method not allowed", Status: http.StatusMethodNotAllowed}
-	probConflict     = Problem{Type: ProblemBase + "conflict", Title: "Conflict", Status: http.StatusConflict}
-	probEmailTaken   = Problem{Type: ProblemBase + "email-taken", Title: "An account with this email already exists", Status: http.StatusConflict}
-	probTooLarge     = Problem{Type: ProblemBase + "payload-too-large", Title: "The request body is too large", Status: http.StatusRequestEntityTooLarge}
-	probMediaType    = Problem{Type: ProblemBase + "unsupported-media-type", Title: "Unsupported content type", Status: http.StatusUnsupportedMediaType}
-	probThrottled    = Problem{Type: ProblemBase + "too-many-requests", Title: "Too many attempts", Status: http.StatusTooManyRequests}
-	probUnavailable  = Problem{Type: ProblemBase + "service-unavailable", Title: "Temporarily unavailable, try again shortly", Status: http.StatusServiceUnavailable}
-	probInternal     = Problem{Type: ProblemBase + "internal-error", Title: "Something went wrong on our side", Status: http.StatusInternalServerError}
-	probNeedsConsent = Problem{Type: ProblemBase + "consent-required", Title: "Accept the current privacy policy first", Status: http.StatusForbidden}
+	probMalformed   = Problem{Type: ProblemBase + "malformed-request", Title: "The request body could not be read", Status: http.StatusBadRequest}
+	probValidation  = Problem{Type: ProblemBase + "validation-failed", Title: "Some fields are not valid", Status: http.StatusUnprocessableEntity}
+	probUnauth      = Problem{Type: ProblemBase + "unauthenticated", Title: "Sign in first", Status: http.StatusUnauthorized}
+	probBadLogin    = Problem{Type: ProblemBase + "invalid-credentials", Title: "Invalid email or password", Status: http.StatusUnauthorized}
+	probForbidden   = Problem{Type: ProblemBase + "forbidden", Title: "Not allowed", Status: http.StatusForbidden}
+	probCrossSite   = Problem{Type: ProblemBase + "cross-site-request", Title: "Cross-site request refused", Status: http.StatusForbidden}
+	probNotFound    = Problem{Type: ProblemBase + "not-found", Title: "Not found", Status: http.StatusNotFound}
+	probNoMethod    = Problem{Type: ProblemBase + "method-not-allowed", Title: "Method not allowed", Status: http.StatusMethodNotAllowed}
+	probConflict    = Problem{Type: ProblemBase + "conflict", Title: "Conflict", Status: http.StatusConflict}
+	probEmailTaken  = Problem{Type: ProblemBase + "email-taken", Title: "An account with this email already exists", Status: http.StatusConflict}
+	probTooLarge    = Problem{Type: ProblemBase + "payload-too-large", Title: "The request body is too large", Status: http.StatusRequestEntityTooLarge}
+	probMediaType   = Problem{Type: ProblemBase + "unsupported-media-type", Title: "Unsupported content type", Status: http.StatusUnsupportedMediaType}
+	probThrottled   = Problem{Type: ProblemBase + "too-many-requests", Title: "Too many attempts", Status: http.StatusTooManyRequests}
+	probUnavailable = Problem{Type: ProblemBase + "service-unavailable", Title: "Temporarily unavailable, try again shortly", Status: http.StatusServiceUnavailable}
+	probInternal    = Problem{Type: ProblemBase + "internal-error", Title: "Something went wrong on our side", Status: http.StatusInternalServerError}
 )
 
 // with returns a copy of p with a detail.
@@ -120,9 +118,4 @@ func camel(s string) string {
 		}
 	}
 	return strings.Join(parts, "")
-}
-
-func (s *Server) internalError(w http.ResponseWriter, r *http.Request, msg string, err error) {
-	s.log.ErrorContext(r.Context(), msg, slog.Any("err", err), slog.String("path", r.URL.Path))
-	writeProblem(w, r, probInternal)
 }
