@@ -22,6 +22,13 @@ type dialConfig struct {
 	tls      *tls.Config
 	registry prometheus.Registerer
 	extra    []grpc.DialOption
+	tracing  Tracing
+}
+
+// WithTracing overrides whether the client is instrumented with
+// OpenTelemetry (by default, when traces are exported).
+func WithTracing(t Tracing) DialOption {
+	return func(c *dialConfig) { c.tracing = t }
 }
 
 // WithTLS makes Dial use TLS with cfg instead of plaintext, for targets
@@ -50,7 +57,8 @@ func WithGRPCDialOptions(opts ...grpc.DialOption) DialOption {
 //
 // Defaults, each chosen for service-to-service calls inside a cluster or on
 // loopback: plaintext (see WithTLS), OpenTelemetry client tracing that
-// propagates the caller's trace context, round-robin over every address the
+// propagates the caller's trace context when traces are exported (see
+// WithTracing), round-robin over every address the
 // target resolves to (a headless Service spreads calls over replicas), and
 // keepalive pings every 30 s so a dead peer is noticed before a call hangs
 // on it.
@@ -64,16 +72,19 @@ func Dial(target string, opts ...DialOption) (*grpc.ClientConn, error) {
 	if cfg.tls != nil {
 		creds = credentials.NewTLS(cfg.tls)
 	}
-	dopts := []grpc.DialOption{
+	var dopts []grpc.DialOption
+	if cfg.tracing.enabled() {
+		dopts = append(dopts, grpc.WithStatsHandler(otelgrpc.NewClientHandler()))
+	}
+	dopts = append(dopts, []grpc.DialOption{
 		grpc.WithTransportCredentials(creds),
-		grpc.WithStatsHandler(otelgrpc.NewClientHandler()),
 		grpc.WithDefaultServiceConfig(`{"loadBalancingConfig":[{"round_robin":{}}]}`),
 		grpc.WithKeepaliveParams(keepalive.ClientParameters{
 			Time:                30 * time.Second,
 			Timeout:             10 * time.Second,
 			PermitWithoutStream: true,
 		}),
-	}
+	}...)
 	if cfg.registry != nil {
 		m, err := registerClientMetrics(cfg.registry)
 		if err != nil {

@@ -12,8 +12,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/moksho/platform/pkg/telemetry"
 	"log/slog"
 	"net"
+	"runtime"
 	"time"
 
 	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
@@ -63,6 +65,37 @@ type ServerOptions struct {
 	// GRPCOptions are appended after the server's own options, so a service
 	// can add, for example, credentials or a larger message size limit.
 	GRPCOptions []grpc.ServerOption
+
+	// Tracing installs OpenTelemetry server instrumentation. The zero value
+	// (TracingAuto) installs it when traces are exported
+	// (telemetry.Exporting), since it costs CPU on every call.
+	Tracing Tracing
+}
+
+// Tracing says whether a server or client is instrumented with
+// OpenTelemetry.
+type Tracing int
+
+// Tracing modes.
+const (
+	// TracingAuto instruments when telemetry.Exporting() says traces go
+	// somewhere.
+	TracingAuto Tracing = iota
+	// TracingOn always instruments (tests of trace propagation).
+	TracingOn
+	// TracingOff never instruments.
+	TracingOff
+)
+
+// enabled resolves the mode.
+func (t Tracing) enabled() bool {
+	switch t {
+	case TracingOn:
+		return true
+	case TracingOff:
+		return false
+	}
+	return telemetry.Exporting()
 }
 
 // Server is a grpc.Server with the platform's interceptors, the standard
@@ -108,9 +141,6 @@ func NewServer(opts ServerOptions) *Server {
 
 	recoverOpt := recovery.WithRecoveryHandlerContext(recoverPanic)
 	base := []grpc.ServerOption{
-		grpc.StatsHandler(otelgrpc.NewServerHandler(
-			otelgrpc.WithFilter(filters.Not(filters.HealthCheck())),
-		)),
 		grpc.ChainUnaryInterceptor(
 			metrics.UnaryServerInterceptor(grpcprom.WithExemplarFromContext(traceExemplar)),
 			unaryLogging(log),
@@ -136,6 +166,14 @@ func NewServer(opts ServerOptions) *Server {
 			Time:                  time.Minute,
 			Timeout:               20 * time.Second,
 		}),
+		// A pool of stream workers instead of a goroutine per RPC: their
+		// stacks are already grown, which saves work on every small call.
+		grpc.NumStreamWorkers(uint32(runtime.GOMAXPROCS(0))),
+	}
+	if opts.Tracing.enabled() {
+		base = append(base, grpc.StatsHandler(otelgrpc.NewServerHandler(
+			otelgrpc.WithFilter(filters.Not(filters.HealthCheck())),
+		)))
 	}
 
 	gs := grpc.NewServer(append(base, opts.GRPCOptions...)...)

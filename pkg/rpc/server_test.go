@@ -169,7 +169,7 @@ func startServer(t *testing.T, opts rpc.ServerOptions) *testServer {
 	ts.stop = cancel
 	go func() { ts.done <- ts.srv.Serve(ctx, lis) }()
 
-	ts.conn, err = rpc.Dial(ts.addr)
+	ts.conn, err = rpc.Dial(ts.addr, rpc.WithTracing(opts.Tracing))
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
@@ -410,7 +410,7 @@ func TestLogCarriesCallerTraceID(t *testing.T) {
 		_ = tp.Shutdown(context.Background())
 	})
 
-	ts := startServer(t, rpc.ServerOptions{})
+	ts := startServer(t, rpc.ServerOptions{Tracing: rpc.TracingOn})
 	ctx, span := tp.Tracer("test").Start(testContext(t), "caller")
 	defer span.End()
 	if err := ts.invoke(ctx, "Echo"); err != nil {
@@ -432,6 +432,46 @@ func TestLogCarriesCallerTraceID(t *testing.T) {
 	}
 	if lines[0]["level"] != "DEBUG" || lines[0]["code"] != "OK" {
 		t.Errorf("log line = %v, want DEBUG OK", lines[0])
+	}
+}
+
+// TestTracingFollowsExport checks that instrumentation, which costs CPU on
+// every call, is only installed when traces are exported.
+func TestTracingFollowsExport(t *testing.T) {
+	tp := sdktrace.NewTracerProvider()
+	prevTP, prevProp := otel.GetTracerProvider(), otel.GetTextMapPropagator()
+	otel.SetTracerProvider(tp)
+	otel.SetTextMapPropagator(propagation.TraceContext{})
+	t.Cleanup(func() {
+		otel.SetTracerProvider(prevTP)
+		otel.SetTextMapPropagator(prevProp)
+		_ = tp.Shutdown(context.Background())
+	})
+	for _, tc := range []struct {
+		name     string
+		endpoint string
+		mode     rpc.Tracing
+		want     bool
+	}{
+		{"auto without an exporter", "", rpc.TracingAuto, false},
+		{"auto with an exporter", "http://127.0.0.1:4318", rpc.TracingAuto, true},
+		{"forced on", "", rpc.TracingOn, true},
+		{"forced off", "http://127.0.0.1:4318", rpc.TracingOff, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", tc.endpoint)
+			ts := startServer(t, rpc.ServerOptions{Tracing: tc.mode})
+			ctx, span := tp.Tracer("test").Start(testContext(t), "caller")
+			defer span.End()
+			if err := ts.invoke(ctx, "Echo"); err != nil {
+				t.Fatalf("Echo: %v", err)
+			}
+			lines := ts.logs.calls(t, "/"+probeService+"/Echo")
+			_, traced := lines[0]["trace_id"]
+			if traced != tc.want {
+				t.Fatalf("trace_id logged = %v, want %v", traced, tc.want)
+			}
+		})
 	}
 }
 

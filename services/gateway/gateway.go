@@ -21,6 +21,7 @@ import (
 
 	"github.com/moksho/platform/pkg/admin"
 	"github.com/moksho/platform/pkg/rpc"
+	"github.com/moksho/platform/pkg/telemetry"
 	accountsv1 "github.com/moksho/platform/proto/moksho/accounts/v1"
 	"github.com/moksho/platform/services/gateway/internal/api"
 	"github.com/moksho/platform/services/gateway/internal/web"
@@ -88,8 +89,13 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	// cascade one outage into another.
 	adm := admin.New(admin.Options{Logger: log, Gatherer: reg})
 
+	// Request tracing only when traces are exported: the instrumentation
+	// costs CPU on every request (see telemetry.Exporting).
+	if telemetry.Exporting() {
+		h = otelhttp.NewHandler(h, "gateway")
+	}
 	srv := &http.Server{
-		Handler:           otelhttp.NewHandler(h, "gateway"),
+		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,

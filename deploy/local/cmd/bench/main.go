@@ -29,6 +29,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -41,7 +42,8 @@ import (
 
 func main() {
 	conns := flag.Int("conns", 32, "connections in the throughput loop")
-	duration := flag.Duration("duration", 10*time.Second, "length of each measurement")
+	duration := flag.Duration("duration", 4*time.Second, "length of each throughput round")
+	rounds := flag.Int("rounds", 5, "throughput rounds per target, alternating bare and gateway")
 	rateHz := flag.Int("rate", 1000, "requests per second in the latency measurement")
 	only := flag.String("only", "", `measure one target only: "bare" or "gateway" (for profiling)`)
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (platform and load) to this file")
@@ -52,14 +54,14 @@ func main() {
 			defer pprof.StopCPUProfile()
 		}
 	}
-	if err := run(*conns, *duration, *rateHz, *only); err != nil {
+	if err := run(*conns, *duration, *rounds, *rateHz, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(conns int, duration time.Duration, rateHz int, only string) error {
+func run(conns int, duration time.Duration, rounds, rateHz int, only string) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dbURL := os.Getenv("MOKSHO_TEST_DATABASE_URL")
@@ -93,8 +95,8 @@ func run(conns int, duration time.Duration, rateHz int, only string) error {
 	defer stopBare()
 
 	fmt.Printf("# GET /api/v1/me through the gateway vs a bare net/http handler\n")
-	fmt.Printf("# %s, GOMAXPROCS=%d, %s, conns=%d, duration=%s, fixed rate=%d/s\n\n",
-		time.Now().UTC().Format(time.RFC3339), runtime.GOMAXPROCS(0), runtime.Version(), conns, duration, rateHz)
+	fmt.Printf("# %s, GOMAXPROCS=%d, %s, conns=%d, %d rounds of %s, fixed rate=%d/s\n\n",
+		time.Now().UTC().Format(time.RFC3339), runtime.GOMAXPROCS(0), runtime.Version(), conns, rounds, duration, rateHz)
 
 	targets := []struct {
 		name, url, cookie string
@@ -102,33 +104,95 @@ func run(conns int, duration time.Duration, rateHz int, only string) error {
 		{"bare net/http handler", bare + "/me", ""},
 		{"gateway GET /api/v1/me (authenticated)", p.URL + "/api/v1/me", cookie},
 	}
-	results := map[string][2]result{}
 	for i, tg := range targets {
 		if (only == "bare" && i != 0) || (only == "gateway" && i != 1) {
-			results[tg.name] = [2]result{{elapsed: 1}, {elapsed: 1}}
 			continue
 		}
-		warm := closedLoop(tg.url, tg.cookie, conns, 2*time.Second)
-		if warm.errors > 0 {
+		if warm := closedLoop(tg.url, tg.cookie, conns, 2*time.Second); warm.errors > 0 {
 			return fmt.Errorf("%s: %d errors in warm-up (first: %s)", tg.name, warm.errors, warm.firstErr)
 		}
-		tp := closedLoop(tg.url, tg.cookie, conns, duration)
-		lat := openLoop(tg.url, tg.cookie, rateHz, duration)
-		results[tg.name] = [2]result{tp, lat}
 	}
 
-	fmt.Println("| target | throughput (req/s) | p50 at max | p99 at max | p50 at fixed rate | p99 at fixed rate | errors |")
-	fmt.Println("|---|---:|---:|---:|---:|---:|---:|")
-	for _, tg := range targets {
-		r := results[tg.name]
-		fmt.Printf("| %s | %.0f | %s | %s | %s | %s | %d |\n", tg.name, r[0].rps(), ms(r[0].pct(50)), ms(r[0].pct(99)),
-			ms(r[1].pct(50)), ms(r[1].pct(99)), r[0].errors+r[1].errors)
+	// Throughput: the two targets in turn, A B A B ..., so that drift in the
+	// machine's speed hits both; the ratio is taken round by round.
+	tput := make([][]result, len(targets))
+	var ratios []float64
+	for range rounds {
+		for i, tg := range targets {
+			if (only == "bare" && i != 0) || (only == "gateway" && i != 1) {
+				continue
+			}
+			tput[i] = append(tput[i], closedLoop(tg.url, tg.cookie, conns, duration))
+		}
+		if len(tput[0]) > 0 && len(tput[1]) > 0 {
+			ratios = append(ratios, tput[1][len(tput[1])-1].rps()/tput[0][len(tput[0])-1].rps())
+		}
 	}
-	g, b := results[targets[1].name][0], results[targets[0].name][0]
-	fmt.Printf("\nthroughput ratio gateway/bare: %.3f (goal >= 0.25)\n", g.rps()/b.rps())
-	fmt.Printf("gateway p99 at %d req/s: %s (goal < 20 ms); achieved rate %.0f/s\n",
-		rateHz, ms(results[targets[1].name][1].pct(99)), results[targets[1].name][1].rps())
+	// Latency at a fixed rate, one long run each.
+	fixed := make([]result, len(targets))
+	for i, tg := range targets {
+		if (only == "bare" && i != 0) || (only == "gateway" && i != 1) {
+			continue
+		}
+		fixed[i] = openLoop(tg.url, tg.cookie, rateHz, duration*time.Duration(rounds))
+	}
+
+	fmt.Println("| target | throughput (req/s), median of rounds | rounds | p50 at max | p99 at max | p50 at fixed rate | p99 at fixed rate | errors |")
+	fmt.Println("|---|---:|---|---:|---:|---:|---:|---:|")
+	for i, tg := range targets {
+		if len(tput[i]) == 0 {
+			continue
+		}
+		var rps []float64
+		errs := fixed[i].errors
+		for _, r := range tput[i] {
+			rps = append(rps, r.rps())
+			errs += r.errors
+		}
+		mid := tput[i][medianIndex(rps)]
+		fmt.Printf("| %s | %.0f | %s | %s | %s | %s | %s | %d |\n", tg.name, median(rps), fmtList(rps),
+			ms(mid.pct(50)), ms(mid.pct(99)), ms(fixed[i].pct(50)), ms(fixed[i].pct(99)), errs)
+	}
+	if len(ratios) > 0 {
+		fmt.Printf("\nthroughput ratio gateway/bare, median of rounds: %.3f (rounds: %s; goal >= 0.25)\n", median(ratios), fmtList(ratios))
+	}
+	if len(tput[1]) > 0 {
+		fmt.Printf("gateway at %d req/s for %s: p50 %s, p99 %s, achieved %.0f req/s (goal p99 < 20 ms)\n",
+			rateHz, duration*time.Duration(rounds), ms(fixed[1].pct(50)), ms(fixed[1].pct(99)), fixed[1].rps())
+	}
 	return nil
+}
+
+func median(xs []float64) float64 { return xs[medianIndex(xs)] }
+
+// medianIndex is the index of the median (the lower one for even counts).
+func medianIndex(xs []float64) int {
+	idx := make([]int, len(xs))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		switch {
+		case xs[a] < xs[b]:
+			return -1
+		case xs[a] > xs[b]:
+			return 1
+		}
+		return 0
+	})
+	return idx[(len(idx)-1)/2]
+}
+
+func fmtList(xs []float64) string {
+	parts := make([]string, len(xs))
+	for i, x := range xs {
+		if x < 10 {
+			parts[i] = fmt.Sprintf("%.3f", x)
+		} else {
+			parts[i] = fmt.Sprintf("%.0f", x)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
 type result struct {

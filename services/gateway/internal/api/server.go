@@ -208,7 +208,10 @@ func (s *Server) instrument(route string, next http.Handler) http.Handler {
 		if rec.status >= 500 {
 			level = slog.LevelWarn
 		}
-		s.log.Log(r.Context(), level, "http request", "route", route, "status", rec.status, "duration_ms", float64(d.Microseconds())/1000)
+		if s.log.Enabled(r.Context(), level) {
+			s.log.LogAttrs(r.Context(), level, "http request", slog.String("route", route),
+				slog.Int("status", rec.status), slog.Float64("duration_ms", float64(d.Microseconds())/1000))
+		}
 	})
 }
 
