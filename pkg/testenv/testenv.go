@@ -7,11 +7,16 @@ package testenv
 import (
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/moksho/platform/pkg/blob"
+	"github.com/moksho/platform/pkg/blob/blobtest"
 	"github.com/moksho/platform/pkg/natsserver"
+	"github.com/moksho/platform/pkg/pg"
+	"github.com/moksho/platform/pkg/pg/pgtest"
 )
 
 // NATS is an embedded JetStream server for one test.
@@ -54,4 +59,18 @@ func (n *NATS) JetStream(t testing.TB) (*nats.Conn, jetstream.JetStream) {
 		t.Fatalf("testenv: jetstream: %v", err)
 	}
 	return nc, js
+}
+
+// Postgres returns a pool on a fresh database with the migrations applied
+// (see pgtest.NewPool), dropped when the test ends.
+func Postgres(t testing.TB, sets ...pg.Migrations) *pgxpool.Pool {
+	t.Helper()
+	return pgtest.NewPool(t, sets...)
+}
+
+// S3 returns a blob store on an in-process S3 server (gofakes3) with its
+// bucket created (see blobtest.NewServer).
+func S3(t testing.TB) *blob.Store {
+	t.Helper()
+	return blobtest.NewServer(t)
 }
