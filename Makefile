@@ -52,7 +52,7 @@ fuzz: ## Run every fuzz target briefly (FUZZ_TIME each)
 	@set -e; for dir in $(MODULES); do \
 		for pkg in $$(cd $$dir && go list ./...); do \
 			for f in $$(go test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz' || true); do \
-				echo "fuzz $$pkg $$f"; go test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZ_TIME) $$pkg; \
+				echo "fuzz $$pkg $$f"; go test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZ_TIME) -fuzzminimizetime 1x $$pkg; \
 			done; \
 		done; \
 	done

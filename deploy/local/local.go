@@ -27,6 +27,8 @@ import (
 	"github.com/moksho/platform/pkg/pglocal"
 	"github.com/moksho/platform/services/accounts"
 	"github.com/moksho/platform/services/gateway"
+	"github.com/moksho/platform/services/interviews"
+	"github.com/moksho/platform/services/resumes"
 )
 
 // Options configure a local platform. Zero values give `make run`'s
@@ -104,6 +106,10 @@ func Start(ctx context.Context, o Options) (*Platform, error) {
 	if err != nil {
 		return nil, err
 	}
+	resumesDB, err := pg.EnsureDatabase(ctx, adminURL, o.DBPrefix+"resumes")
+	if err != nil {
+		return nil, err
+	}
 
 	// NATS with JetStream on disk.
 	natsSrv, err := natsserver.Start(natsserver.Options{StoreDir: filepath.Join(dataDir, "nats"), Port: preferPort(4222)})
@@ -129,6 +135,10 @@ func Start(ctx context.Context, o Options) (*Platform, error) {
 	var lis listeners
 	accountsGRPC := lis.bind("127.0.0.1:0")
 	accountsAdmin := lis.bind("127.0.0.1:0")
+	resumesGRPC := lis.bind("127.0.0.1:0")
+	resumesAdmin := lis.bind("127.0.0.1:0")
+	interviewsGRPC := lis.bind("127.0.0.1:0")
+	interviewsAdmin := lis.bind("127.0.0.1:0")
 	gatewayHTTP := lis.bind(o.HTTPAddr)
 	gatewayAdmin := lis.bind("127.0.0.1:0")
 	if lis.err != nil {
@@ -151,8 +161,19 @@ func Start(ctx context.Context, o Options) (*Platform, error) {
 	if o.TuneAccounts != nil {
 		o.TuneAccounts(&acfg)
 	}
+	rcfg := resumes.Config{
+		EngineCacheDir: engineCacheDir(),
+		DatabaseURL:    resumesDB,
+		NATSURL:        natsSrv.ClientURL(),
+		InterviewsAddr: interviewsGRPC.Addr().String(),
+		GRPCListener:   resumesGRPC,
+		AdminListener:  resumesAdmin,
+	}
+	icfg := interviews.Config{GRPCListener: interviewsGRPC, AdminListener: interviewsAdmin}
 	gcfg := gateway.Config{
 		AccountsAddr:      accountsGRPC.Addr().String(),
+		ResumesAddr:       resumesGRPC.Addr().String(),
+		InterviewsAddr:    interviewsGRPC.Addr().String(),
 		MaxJSONBody:       64 << 10,
 		LoginIPBurst:      20,
 		LoginIPEvery:      3 * time.Second,
@@ -193,6 +214,12 @@ func Start(ctx context.Context, o Options) (*Platform, error) {
 		return service(gctx, "accounts", accounts.Run, acfg, logging.New(logOut(o), accounts.Name, o.LogLevel))
 	})
 	g.Go(func() error {
+		return service(gctx, "interviews", interviews.Run, icfg, logging.New(logOut(o), interviews.Name, o.LogLevel))
+	})
+	g.Go(func() error {
+		return service(gctx, "resumes", resumes.Run, rcfg, logging.New(logOut(o), resumes.Name, o.LogLevel))
+	})
+	g.Go(func() error {
 		return service(gctx, "gateway", gateway.Run, gcfg, logging.New(logOut(o), gateway.Name, o.LogLevel))
 	})
 
@@ -210,7 +237,13 @@ func Start(ctx context.Context, o Options) (*Platform, error) {
 		close(p.done)
 	}()
 
-	if err := waitReady(ctx, p.URL+"/api/v1/policy", 60*time.Second); err != nil {
+	// Ready when the gateway answers and every service reports ready on its
+	// admin port (the resumes service, say, compiles its PDF engine first).
+	readiness := []string{p.URL + "/api/v1/policy"}
+	for _, l := range []net.Listener{accountsAdmin, resumesAdmin, interviewsAdmin} {
+		readiness = append(readiness, "http://"+l.Addr().String()+"/readyz")
+	}
+	if err := waitReady(ctx, readiness, 3*time.Minute); err != nil {
 		stopServices()
 		<-p.done
 		if p.err != nil {
@@ -240,6 +273,17 @@ func withDefaults(o Options) Options {
 		o.DBPrefix = "moksho_"
 	}
 	return o
+}
+
+// engineCacheDir is where the resumes service keeps its PDF engine's
+// compiled code between starts: the user's cache directory, shared by every
+// local run and test.
+func engineCacheDir() string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "moksho", "pdfium")
 }
 
 func logOut(o Options) *os.File {
@@ -286,20 +330,21 @@ func (l *listeners) closeAll() {
 	}
 }
 
-func waitReady(ctx context.Context, url string, within time.Duration) error {
+func waitReady(ctx context.Context, urls []string, within time.Duration) error {
 	deadline := time.Now().Add(within)
 	client := &http.Client{Timeout: 2 * time.Second}
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	for len(urls) > 0 {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, urls[0], nil)
 		res, err := client.Do(req)
 		if err == nil {
 			res.Body.Close()
 			if res.StatusCode == http.StatusOK {
-				return nil
+				urls = urls[1:]
+				continue
 			}
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("platform not ready at %s within %s", url, within)
+			return fmt.Errorf("platform not ready at %s within %s", urls[0], within)
 		}
 		select {
 		case <-ctx.Done():
@@ -307,4 +352,5 @@ func waitReady(ctx context.Context, url string, within time.Duration) error {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+	return nil
 }

@@ -7,7 +7,9 @@ package service
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"net"
 	"os"
 
 	"github.com/moksho/platform/pkg/config"
@@ -42,4 +44,17 @@ func Main[C any](ctx context.Context, name string, run RunFunc[C]) error {
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// Listen returns l when the caller bound a listener already (tests and the
+// local deployment do, to know the port before start), else listens on addr.
+func Listen(l net.Listener, addr string) (net.Listener, error) {
+	if l != nil {
+		return l, nil
+	}
+	lis, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen %s: %w", addr, err)
+	}
+	return lis, nil
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/moksho/platform/pkg/clock"
 	"github.com/moksho/platform/pkg/pg"
 	"github.com/moksho/platform/pkg/rpc"
+	"github.com/moksho/platform/pkg/service"
 	accountsv1 "github.com/moksho/platform/proto/moksho/accounts/v1"
 	"github.com/moksho/platform/services/accounts/internal/app"
 	accountsrpc "github.com/moksho/platform/services/accounts/internal/rpc"
@@ -110,11 +111,11 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		log.Info("operator account ready", "user_id", u.ID)
 	}
 
-	grpcLis, err := listen(cfg.GRPCListener, cfg.GRPCAddr)
+	grpcLis, err := service.Listen(cfg.GRPCListener, cfg.GRPCAddr)
 	if err != nil {
 		return err
 	}
-	adminLis, err := listen(cfg.AdminListener, cfg.AdminAddr)
+	adminLis, err := service.Listen(cfg.AdminListener, cfg.AdminAddr)
 	if err != nil {
 		grpcLis.Close()
 		return err
@@ -160,15 +161,4 @@ func cleanSessions(ctx context.Context, svc *app.Service, log *slog.Logger) erro
 			}
 		}
 	}
-}
-
-func listen(l net.Listener, addr string) (net.Listener, error) {
-	if l != nil {
-		return l, nil
-	}
-	lis, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("listen %s: %w", addr, err)
-	}
-	return lis, nil
 }

@@ -18,11 +18,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc"
 
 	"github.com/moksho/platform/pkg/admin"
 	"github.com/moksho/platform/pkg/rpc"
 	"github.com/moksho/platform/pkg/telemetry"
 	accountsv1 "github.com/moksho/platform/proto/moksho/accounts/v1"
+	interviewsv1 "github.com/moksho/platform/proto/moksho/interviews/v1"
+	resumesv1 "github.com/moksho/platform/proto/moksho/resumes/v1"
 	"github.com/moksho/platform/services/gateway/internal/api"
 	"github.com/moksho/platform/services/gateway/internal/web"
 )
@@ -32,9 +35,11 @@ const Name = "gateway"
 
 // Config is the gateway configuration, read from MOKSHO_GATEWAY_* variables.
 type Config struct {
-	HTTPAddr     string `env:"HTTP_ADDR" envDefault:"127.0.0.1:8080"`
-	AdminAddr    string `env:"ADMIN_ADDR" envDefault:"127.0.0.1:9200"`
-	AccountsAddr string `env:"ACCOUNTS_ADDR" envDefault:"127.0.0.1:9101"`
+	HTTPAddr       string `env:"HTTP_ADDR" envDefault:"127.0.0.1:8080"`
+	AdminAddr      string `env:"ADMIN_ADDR" envDefault:"127.0.0.1:9200"`
+	AccountsAddr   string `env:"ACCOUNTS_ADDR" envDefault:"127.0.0.1:9101"`
+	ResumesAddr    string `env:"RESUMES_ADDR" envDefault:"127.0.0.1:9102"`
+	InterviewsAddr string `env:"INTERVIEWS_ADDR" envDefault:"127.0.0.1:9103"`
 	// CookieSecure forces Secure cookies (set it behind a TLS proxy);
 	// requests arriving over TLS get them anyway.
 	CookieSecure      bool     `env:"COOKIE_SECURE" envDefault:"false"`
@@ -59,14 +64,24 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	accountsConn, err := rpc.Dial(cfg.AccountsAddr, rpc.WithClientMetrics(reg))
-	if err != nil {
-		return fmt.Errorf("dial accounts: %w", err)
+	var be api.Backends
+	for _, peer := range []struct {
+		name, addr string
+		bind       func(*grpc.ClientConn)
+	}{
+		{"accounts", cfg.AccountsAddr, func(c *grpc.ClientConn) { be.Accounts = accountsv1.NewAccountsServiceClient(c) }},
+		{"resumes", cfg.ResumesAddr, func(c *grpc.ClientConn) { be.Resumes = resumesv1.NewResumesServiceClient(c) }},
+		{"interviews", cfg.InterviewsAddr, func(c *grpc.ClientConn) { be.Interviews = interviewsv1.NewInterviewsServiceClient(c) }},
+	} {
+		conn, err := rpc.Dial(peer.addr, rpc.WithClientMetrics(reg))
+		if err != nil {
+			return fmt.Errorf("dial %s: %w", peer.name, err)
+		}
+		defer conn.Close()
+		peer.bind(conn)
 	}
-	defer accountsConn.Close()
-	accounts := accountsv1.NewAccountsServiceClient(accountsConn)
 
-	h, err := Handler(cfg, accounts, log, reg)
+	h, err := Handler(cfg, be, log, reg)
 	if err != nil {
 		return err
 	}
@@ -121,7 +136,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 
 // Handler builds the gateway's whole HTTP surface: the API, the web client
 // and the operator endpoints. Tests and benchmarks mount it directly.
-func Handler(cfg Config, accounts accountsv1.AccountsServiceClient, log *slog.Logger, reg *prometheus.Registry) (http.Handler, error) {
+func Handler(cfg Config, be api.Backends, log *slog.Logger, reg *prometheus.Registry) (http.Handler, error) {
 	for _, o := range cfg.TrustedOrigins {
 		if err := http.NewCrossOriginProtection().AddTrustedOrigin(o); err != nil {
 			return nil, fmt.Errorf("trusted origin %q: %w", o, err)
@@ -133,8 +148,8 @@ func Handler(cfg Config, accounts accountsv1.AccountsServiceClient, log *slog.Lo
 		LoginIPEvery: cfg.LoginIPEvery, LoginIPBurst: cfg.LoginIPBurst,
 		LoginAccountEvery: cfg.LoginAccountEvery, LoginAccountBurst: cfg.LoginAccountBurst,
 		RequestTimeout: cfg.RequestTimeout,
-	}, api.Backends{Accounts: accounts}, log, reg)
-	pages, err := web.New(accounts, log)
+	}, be, log, reg)
+	pages, err := web.New(be.Accounts, log)
 	if err != nil {
 		return nil, fmt.Errorf("web client: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
@@ -25,7 +26,13 @@ import (
 	"github.com/moksho/platform/services/gateway"
 )
 
-var platform *local.Platform
+var (
+	platform *local.Platform
+	// dbPrefix prefixes this run's databases; logPath captures every
+	// service's log lines.
+	dbPrefix string
+	logPath  string
+)
 
 func TestMain(m *testing.M) {
 	os.Exit(run(m))
@@ -38,6 +45,7 @@ func run(m *testing.M) int {
 		return 1
 	}
 	prefix := "api_" + randHex(4) + "_"
+	dbPrefix = prefix
 	ctx, cancel := context.WithCancel(context.Background())
 	p, err := local.Start(ctx, local.Options{
 		DataDir:       mustTemp(),
@@ -47,6 +55,9 @@ func run(m *testing.M) int {
 		AdminEmail:    "admin@moksho.local",
 		AdminPassword: "moksho-admin-local",
 		LogOutput:     logFile(),
+		// Debug level: the privacy tests check that even the most verbose
+		// logs hold no personal data from resumes.
+		LogLevel: slog.LevelDebug,
 		// Each test speaks from its own client IP (X-Forwarded-For), so
 		// per-IP login throttling in one test cannot spill into another.
 		TuneGateway: func(c *gateway.Config) { c.TrustProxyHeaders = true },
@@ -70,9 +81,9 @@ func run(m *testing.M) int {
 func logFile() *os.File {
 	f, err := os.CreateTemp("", "moksho-apitest-*.log")
 	if err != nil {
-		return os.Stderr
+		panic(err) // the privacy tests read the logs: no file, no tests
 	}
-	fmt.Fprintln(os.Stderr, "platform logs:", f.Name())
+	logPath = f.Name()
 	return f
 }
 

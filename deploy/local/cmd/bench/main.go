@@ -45,6 +45,7 @@ func main() {
 	duration := flag.Duration("duration", 4*time.Second, "length of each throughput round")
 	rounds := flag.Int("rounds", 5, "throughput rounds per target, alternating bare and gateway")
 	rateHz := flag.Int("rate", 1000, "requests per second in the latency measurement")
+	suite := flag.String("suite", "all", `what to measure: "me", "resumes" or "all"`)
 	only := flag.String("only", "", `measure one target only: "bare" or "gateway" (for profiling)`)
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (platform and load) to this file")
 	flag.Parse()
@@ -54,14 +55,14 @@ func main() {
 			defer pprof.StopCPUProfile()
 		}
 	}
-	if err := run(*conns, *duration, *rounds, *rateHz, *only); err != nil {
+	if err := run(*suite, *conns, *duration, *rounds, *rateHz, *only); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		pprof.StopCPUProfile()
 		os.Exit(1)
 	}
 }
 
-func run(conns int, duration time.Duration, rounds, rateHz int, only string) error {
+func run(suite string, conns int, duration time.Duration, rounds, rateHz int, only string) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	dbURL := os.Getenv("MOKSHO_TEST_DATABASE_URL")
@@ -93,6 +94,14 @@ func run(conns int, duration time.Duration, rounds, rateHz int, only string) err
 		return err
 	}
 	defer stopBare()
+	if suite == "all" || suite == "resumes" {
+		if err := benchResumes(p.URL, bare, cookie, duration, rounds); err != nil {
+			return err
+		}
+	}
+	if suite != "all" && suite != "me" {
+		return nil
+	}
 
 	fmt.Printf("# GET /api/v1/me through the gateway vs a bare net/http handler\n")
 	fmt.Printf("# %s, GOMAXPROCS=%d, %s, conns=%d, %d rounds of %s, fixed rate=%d/s\n\n",
@@ -335,10 +344,31 @@ func bareServer() (string, func(), error) {
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/me", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(body)
-	}), ReadHeaderTimeout: 5 * time.Second}
+	})
+	// /upload reads a multipart upload to the end and answers a small JSON
+	// document: the transport part of a resume upload, with no assessment.
+	mux.HandleFunc("/upload", func(w http.ResponseWriter, r *http.Request) {
+		mr, err := r.MultipartReader()
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		for {
+			part, err := mr.NextPart()
+			if err != nil {
+				break
+			}
+			_, _ = io.Copy(io.Discard, part)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusCreated)
+		_, _ = w.Write(body)
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(lis) }()
 	return "http://" + lis.Addr().String(), func() { _ = srv.Close() }, nil
 }

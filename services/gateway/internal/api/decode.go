@@ -89,8 +89,14 @@ func jsonKind(goKind string) string {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
+	writeJSONKeepCache(w, status, v)
+}
+
+// writeJSONKeepCache writes v leaving Cache-Control as the handler set it
+// (public data such as the role catalog).
+func writeJSONKeepCache(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }

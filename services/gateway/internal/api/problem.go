@@ -49,12 +49,19 @@ var (
 	probMediaType   = Problem{Type: ProblemBase + "unsupported-media-type", Title: "Unsupported content type", Status: http.StatusUnsupportedMediaType}
 	probThrottled   = Problem{Type: ProblemBase + "too-many-requests", Title: "Too many attempts", Status: http.StatusTooManyRequests}
 	probUnavailable = Problem{Type: ProblemBase + "service-unavailable", Title: "Temporarily unavailable, try again shortly", Status: http.StatusServiceUnavailable}
+	probConsent     = Problem{Type: ProblemBase + "consent-required", Title: "Accept the current privacy policy first", Status: http.StatusForbidden}
 	probInternal    = Problem{Type: ProblemBase + "internal-error", Title: "Something went wrong on our side", Status: http.StatusInternalServerError}
 )
 
 // with returns a copy of p with a detail.
 func (p Problem) with(detail string) Problem {
 	p.Detail = detail
+	return p
+}
+
+// withField returns a copy of p naming one field in error.
+func (p Problem) withField(field, code, msg string) Problem {
+	p.Errors = append(p.Errors[:len(p.Errors):len(p.Errors)], FieldError{Field: field, Code: code, Message: msg})
 	return p
 }
 

@@ -16,6 +16,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
 	accountsv1 "github.com/moksho/platform/proto/moksho/accounts/v1"
+	interviewsv1 "github.com/moksho/platform/proto/moksho/interviews/v1"
+	resumesv1 "github.com/moksho/platform/proto/moksho/resumes/v1"
 )
 
 // Config is what the API needs from the gateway's configuration.
@@ -42,7 +44,9 @@ type Config struct {
 
 // Backends are the service clients the API calls.
 type Backends struct {
-	Accounts accountsv1.AccountsServiceClient
+	Accounts   accountsv1.AccountsServiceClient
+	Resumes    resumesv1.ResumesServiceClient
+	Interviews interviewsv1.InterviewsServiceClient
 }
 
 // Server is the API handler.
@@ -129,6 +133,11 @@ func (s *Server) routes() []route {
 		{"PUT", "/api/v1/me/privacy", true, s.putPrivacy},
 		{"POST", "/api/v1/me/privacy/policy-acceptance", true, s.acceptPolicy},
 		{"POST", "/api/v1/me/privacy/consent-withdrawal", true, s.withdrawConsent},
+		{"GET", "/api/v1/roles", false, s.listRoles},
+		{"GET", "/api/v1/skills", false, s.listSkills},
+		{"POST", "/api/v1/resumes", true, s.uploadResume},
+		{"GET", "/api/v1/resumes", true, s.listResumes},
+		{"GET", "/api/v1/resumes/{id}", true, s.getResume},
 	}
 }
 
