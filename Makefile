@@ -44,7 +44,10 @@ e2e: ## Start deploy/local for real and drive the HTTP API end to end
 	@url=$$(go run ./deploy/local/cmd/pgup) || exit 1; \
 	MOKSHO_TEST_DATABASE_URL="$$url" go test -count=1 -tags e2e -timeout 20m ./deploy/local/e2e/...
 
-bench: ## Run the benchmarks recorded in docs/benchmarks.md
+bench: ## Run the benchmarks and quality measurements recorded in docs/benchmarks.md
+	@echo "# Resume pipeline quality on the labelled fixtures (skills precision/recall, own role's rank)"
+	@go test -count=1 -v -run '^TestQuality$$' ./services/resumes/ | sed -n 's/^ *quality_test.go:[0-9]*: //p'
+	@echo
 	@url=$$(go run ./deploy/local/cmd/pgup) || exit 1; \
 	MOKSHO_TEST_DATABASE_URL="$$url" go run ./deploy/local/cmd/bench
 
