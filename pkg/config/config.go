@@ -95,7 +95,7 @@ func redactInto(out map[string]any, prefix string, v reflect.Value) {
 			redactInto(out, prefix+f.Tag.Get("envPrefix"), fv)
 			continue
 		}
-		if name == "" {
+		if name == "" || name == "-" {
 			continue
 		}
 		key := prefix + name
