@@ -54,6 +54,7 @@ type Options struct {
 	LogOutput *os.File
 	// Tune lets tests and benchmarks adjust service configs before start.
 	TuneAccounts func(*accounts.Config)
+	TuneResumes  func(*resumes.Config)
 	TuneGateway  func(*gateway.Config)
 }
 
@@ -168,6 +169,9 @@ func Start(ctx context.Context, o Options) (*Platform, error) {
 		InterviewsAddr: interviewsGRPC.Addr().String(),
 		GRPCListener:   resumesGRPC,
 		AdminListener:  resumesAdmin,
+	}
+	if o.TuneResumes != nil {
+		o.TuneResumes(&rcfg)
 	}
 	icfg := interviews.Config{GRPCListener: interviewsGRPC, AdminListener: interviewsAdmin}
 	gcfg := gateway.Config{

@@ -21,11 +21,13 @@ import (
 	"github.com/moksho/platform/pkg/admin"
 	"github.com/moksho/platform/pkg/bus"
 	"github.com/moksho/platform/pkg/clock"
+	"github.com/moksho/platform/pkg/llm"
 	"github.com/moksho/platform/pkg/pg"
 	"github.com/moksho/platform/pkg/rpc"
 	"github.com/moksho/platform/pkg/service"
 	interviewsv1 "github.com/moksho/platform/proto/moksho/interviews/v1"
 	resumesv1 "github.com/moksho/platform/proto/moksho/resumes/v1"
+	"github.com/moksho/platform/services/resumes/internal/advice"
 	"github.com/moksho/platform/services/resumes/internal/app"
 	"github.com/moksho/platform/services/resumes/internal/extract"
 	"github.com/moksho/platform/services/resumes/internal/roles"
@@ -56,6 +58,10 @@ type Config struct {
 	// EngineCacheDir keeps the PDF engine's compiled code between starts
 	// (engine code only, never document data); empty compiles every start.
 	EngineCacheDir string `env:"ENGINE_CACHE_DIR"`
+	// LLM optionally adds model-written recommendations through an
+	// OpenAI-compatible endpoint (MOKSHO_RESUMES_LLM_BASE_URL, _MODEL,
+	// _API_KEY, _TIMEOUT); the model sees redacted text only.
+	LLM llm.Config `envPrefix:"LLM_"`
 
 	GRPCListener  net.Listener `env:"-"`
 	AdminListener net.Listener `env:"-"`
@@ -104,7 +110,15 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	log.Info("pdf engine ready", "took_ms", time.Since(warmStart).Milliseconds())
 
-	svc := app.NewService(store.New(pool), roles.New(interviewsv1.NewInterviewsServiceClient(interviewsConn)), skills.Default(), cfg.Clock)
+	svc := app.NewService(store.New(pool), roles.New(interviewsv1.NewInterviewsServiceClient(interviewsConn)), skills.Default(), cfg.Clock, log)
+	if cfg.LLM.Enabled() {
+		client, err := llm.New(cfg.LLM)
+		if err != nil {
+			return fmt.Errorf("llm: %w", err)
+		}
+		svc.WithAdvisor(advice.New(client), cfg.LLM.Timeout)
+		log.Info("model-written recommendations enabled", "model", cfg.LLM.Model)
+	}
 
 	grpcLis, err := service.Listen(cfg.GRPCListener, cfg.GRPCAddr)
 	if err != nil {

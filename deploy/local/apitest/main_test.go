@@ -22,8 +22,10 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	local "github.com/moksho/platform/deploy/local"
+	"github.com/moksho/platform/pkg/llm"
 	"github.com/moksho/platform/pkg/pg/pgtest"
 	"github.com/moksho/platform/services/gateway"
+	"github.com/moksho/platform/services/resumes"
 )
 
 var (
@@ -32,6 +34,8 @@ var (
 	// service's log lines.
 	dbPrefix string
 	logPath  string
+	// model is the stand-in language model; it keeps every prompt.
+	model *fakeModel
 )
 
 func TestMain(m *testing.M) {
@@ -39,6 +43,8 @@ func TestMain(m *testing.M) {
 }
 
 func run(m *testing.M) int {
+	model = startModel()
+	defer model.Close()
 	admin, err := pgtest.ServerURL()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "no PostgreSQL for tests:", err)
@@ -61,6 +67,11 @@ func run(m *testing.M) int {
 		// Each test speaks from its own client IP (X-Forwarded-For), so
 		// per-IP login throttling in one test cannot spill into another.
 		TuneGateway: func(c *gateway.Config) { c.TrustProxyHeaders = true },
+		// A local server speaking the chat-completions API stands in for a
+		// language model, so tests see exactly what a model would be sent.
+		TuneResumes: func(c *resumes.Config) {
+			c.LLM = llm.Config{BaseURL: model.URL + "/v1", Model: "test-model", Timeout: 5 * time.Second}
+		},
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "start platform:", err)

@@ -159,6 +159,13 @@ func TestResumeAssessmentOfEveryFixture(t *testing.T) {
 				if len(a.Recommendations) == 0 || len(a.FitExplanation.Components) == 0 {
 					t.Errorf("no explanation or recommendations")
 				}
+				coached := false
+				for _, rec := range a.Recommendations {
+					coached = coached || (rec.Kind == "coach" && rec.Message == modelAdvice)
+				}
+				if !coached {
+					t.Errorf("the configured model's advice is missing")
+				}
 				if d := time.Until(a.ExpiresAt); d < 89*24*time.Hour || d > 91*24*time.Hour {
 					t.Errorf("expires in %s, want 90 days", d)
 				}
@@ -337,6 +344,11 @@ func TestNothingPersonalFromAResumeIsKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	haystacks = append(haystacks, haystack{"logs", strings.ToLower(string(logs))})
+	prompts := model.allPrompts()
+	if !strings.Contains(prompts, "resume (redacted)") {
+		t.Fatal("the stand-in model was never asked: the check of what a model sees proves nothing")
+	}
+	haystacks = append(haystacks, haystack{"language-model prompts", prompts})
 	if len(haystacks) < 4 {
 		t.Fatalf("searched only %d places", len(haystacks))
 	}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -74,17 +75,34 @@ type Store interface {
 	List(ctx context.Context, userID string, now time.Time) ([]Assessment, error)
 }
 
+// Advisor optionally adds recommendations from a language model. It is
+// given the redacted text only.
+type Advisor interface {
+	Advise(ctx context.Context, redacted string, role assess.Role, existing []assess.Recommendation) ([]assess.Recommendation, error)
+}
+
 // Service implements the use cases.
 type Service struct {
 	store    Store
 	roles    RoleSource
 	taxonomy *skills.Taxonomy
 	clock    clock.Clock
+	log      *slog.Logger
+	advisor  Advisor
+	// advisorTimeout bounds the optional model call; past it the built-in
+	// recommendations stand alone.
+	advisorTimeout time.Duration
 }
 
 // NewService wires the use cases.
-func NewService(store Store, roles RoleSource, tax *skills.Taxonomy, clk clock.Clock) *Service {
-	return &Service{store: store, roles: roles, taxonomy: tax, clock: clk}
+func NewService(store Store, roles RoleSource, tax *skills.Taxonomy, clk clock.Clock, log *slog.Logger) *Service {
+	return &Service{store: store, roles: roles, taxonomy: tax, clock: clk, log: log}
+}
+
+// WithAdvisor enables the optional model-written recommendations.
+func (s *Service) WithAdvisor(a Advisor, timeout time.Duration) *Service {
+	s.advisor, s.advisorTimeout = a, timeout
+	return s
 }
 
 // Taxonomy returns the skills taxonomy in use.
@@ -114,12 +132,27 @@ func (s *Service) Assess(ctx context.Context, up Upload) (Assessment, error) {
 	if err != nil {
 		return Assessment{}, err
 	}
-	red := redact.Redact(doc.Text)
+	red, redacted := safeRedact(doc.Text)
+	scrub := red.Scrub
+	if !redacted {
+		// Without a working redactor nothing quoted from the resume may be
+		// kept, and no model may see it.
+		scrub = func(string) string { return "" }
+	}
 	now := s.clock.Now()
 	res := assess.Assess(s.taxonomy, assess.Input{
 		Text: doc.Text, Pages: doc.Pages, Role: role, JobDescription: up.JobDescription,
-		Scrub: red.Scrub, Now: now,
+		Scrub: scrub, Now: now,
 	})
+	if s.advisor != nil && redacted {
+		actx, cancel := context.WithTimeout(ctx, s.advisorTimeout)
+		extra, err := s.advisor.Advise(actx, red.Text, role, res.Recommendations)
+		cancel()
+		if err != nil {
+			s.log.WarnContext(ctx, "model advice unavailable; built-in recommendations only", "err", err)
+		}
+		res.Recommendations = append(res.Recommendations, extra...)
+	}
 	a := Assessment{
 		ID: uuid.Must(uuid.NewV7()).String(), UserID: up.UserID, RoleID: role.ID, RoleTitle: role.Title,
 		Result: res, CreatedAt: now, ExpiresAt: now.Add(Retention),
@@ -136,6 +169,16 @@ func (s *Service) Assess(ctx context.Context, up Upload) (Assessment, error) {
 		return Assessment{}, err
 	}
 	return a, nil
+}
+
+// safeRedact runs the redactor, reporting false if it could not run.
+func safeRedact(text string) (res redact.Result, ok bool) {
+	defer func() {
+		if recover() != nil {
+			res, ok = redact.Result{}, false
+		}
+	}()
+	return redact.Redact(text), true
 }
 
 // Get returns one of the user's assessments.
