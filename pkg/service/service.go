@@ -1,16 +1,27 @@
-// Package service is the shared main of every service binary: it loads the
-// service's configuration from its environment prefix, sets up JSON
-// logging and tracing, logs the configuration with secrets masked, and runs
-// the service until the context ends. Keeping this in one place keeps each
-// cmd/<name>/main.go a few lines long.
+// Package service holds what every service does the same way: the binary's
+// main (configuration from its environment prefix, JSON logging, tracing,
+// the configuration logged with secrets masked, graceful stop on SIGTERM),
+// and the start-up steps of Run (database with migrations, NATS with the
+// service's streams, listeners). Keeping them here keeps each
+// cmd/<name>/main.go one line and each Run about what is particular to it.
 package service
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/moksho/platform/pkg/bus"
+	"github.com/moksho/platform/pkg/pg"
 
 	"github.com/moksho/platform/pkg/config"
 	"github.com/moksho/platform/pkg/logging"
@@ -57,4 +68,58 @@ func Listen(l net.Listener, addr string) (net.Listener, error) {
 		return nil, fmt.Errorf("listen %s: %w", addr, err)
 	}
 	return lis, nil
+}
+
+// Exec is a service binary's whole main: it runs the service until SIGINT
+// or SIGTERM and exits non-zero when the service fails.
+func Exec[C any](name string, run RunFunc[C]) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := Main(ctx, name, run)
+	stop()
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", name, err)
+		os.Exit(1)
+	}
+}
+
+// OpenDatabase opens the service's database and applies its migrations.
+func OpenDatabase(ctx context.Context, name, url string, migrations []pg.Migrations) (*pgxpool.Pool, error) {
+	pool, err := pg.Open(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("%s database: %w", name, err)
+	}
+	if err := pg.Migrate(ctx, pool, migrations...); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return pool, nil
+}
+
+// ConnectBus connects to NATS (reconnecting forever), and ensures the
+// streams the service publishes to, plus the dead-letter stream.
+func ConnectBus(ctx context.Context, name, url string, streams ...bus.StreamSpec) (*nats.Conn, jetstream.JetStream, error) {
+	nc, err := nats.Connect(url, nats.Name(name), nats.MaxReconnects(-1))
+	if err != nil {
+		return nil, nil, fmt.Errorf("connect nats: %w", err)
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, nil, fmt.Errorf("jetstream: %w", err)
+	}
+	if err := bus.EnsureStreams(ctx, js, append(streams, bus.DLQStream)...); err != nil {
+		nc.Close()
+		return nil, nil, err
+	}
+	return nc, js, nil
+}
+
+// NATSCheck is a readiness check that fails while the connection is down.
+func NATSCheck(nc *nats.Conn) func(context.Context) error {
+	return func(context.Context) error {
+		if !nc.IsConnected() {
+			return errors.New("not connected to nats")
+		}
+		return nil
+	}
 }

@@ -7,14 +7,11 @@ package accounts
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"golang.org/x/sync/errgroup"
@@ -22,7 +19,6 @@ import (
 	"github.com/moksho/platform/pkg/admin"
 	"github.com/moksho/platform/pkg/bus"
 	"github.com/moksho/platform/pkg/clock"
-	"github.com/moksho/platform/pkg/pg"
 	"github.com/moksho/platform/pkg/rpc"
 	"github.com/moksho/platform/pkg/service"
 	accountsv1 "github.com/moksho/platform/proto/moksho/accounts/v1"
@@ -75,27 +71,17 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	pool, err := pg.Open(ctx, cfg.DatabaseURL)
+	pool, err := service.OpenDatabase(ctx, Name, cfg.DatabaseURL, store.Migrations())
 	if err != nil {
-		return fmt.Errorf("accounts database: %w", err)
+		return err
 	}
 	defer pool.Close()
-	if err := pg.Migrate(ctx, pool, store.Migrations()...); err != nil {
-		return err
-	}
 
-	nc, err := nats.Connect(cfg.NATSURL, nats.Name(Name), nats.MaxReconnects(-1))
+	nc, js, err := service.ConnectBus(ctx, Name, cfg.NATSURL, Stream)
 	if err != nil {
-		return fmt.Errorf("connect nats: %w", err)
+		return err
 	}
 	defer nc.Drain() //nolint:errcheck // closing at shutdown; nothing to do on error
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return fmt.Errorf("jetstream: %w", err)
-	}
-	if err := bus.EnsureStreams(ctx, js, Stream, bus.DLQStream); err != nil {
-		return err
-	}
 
 	svc, err := app.NewService(store.New(pool), cfg.Clock, app.SessionConfig{
 		IdleTimeout: cfg.SessionIdleTimeout, AbsoluteTimeout: cfg.SessionAbsoluteTimeout,
@@ -126,12 +112,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 
 	adm := admin.New(admin.Options{Logger: log, Gatherer: reg})
 	adm.AddCheck("postgres", pool.Ping)
-	adm.AddCheck("nats", func(context.Context) error {
-		if !nc.IsConnected() {
-			return errors.New("not connected")
-		}
-		return nil
-	})
+	adm.AddCheck("nats", service.NATSCheck(nc))
 
 	relay := bus.NewRelay(pool, js, bus.RelayOptions{Log: log, Registerer: reg})
 

@@ -7,13 +7,14 @@ require (
 	github.com/jackc/pgx/v5 v5.12.0
 	github.com/moksho/platform/pkg v0.0.0
 	github.com/moksho/platform/proto v0.0.0
-	github.com/nats-io/nats.go v1.55.0
 	github.com/prometheus/client_golang v1.25.0
 	golang.org/x/sync v0.25.0
 	google.golang.org/genproto/googleapis/rpc v0.0.0-20261110000943-09e21b237f2c
 	google.golang.org/grpc v1.85.0
 	google.golang.org/protobuf v1.36.12
 )
+
+require github.com/nats-io/nats.go v1.55.0 // indirect
 
 require (
 	github.com/beorn7/perks v1.0.1 // indirect

@@ -5,14 +5,11 @@ package resumes
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"time"
 
-	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"golang.org/x/sync/errgroup"
@@ -22,7 +19,6 @@ import (
 	"github.com/moksho/platform/pkg/bus"
 	"github.com/moksho/platform/pkg/clock"
 	"github.com/moksho/platform/pkg/llm"
-	"github.com/moksho/platform/pkg/pg"
 	"github.com/moksho/platform/pkg/rpc"
 	"github.com/moksho/platform/pkg/service"
 	interviewsv1 "github.com/moksho/platform/proto/moksho/interviews/v1"
@@ -76,26 +72,16 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	pool, err := pg.Open(ctx, cfg.DatabaseURL)
+	pool, err := service.OpenDatabase(ctx, Name, cfg.DatabaseURL, store.Migrations())
 	if err != nil {
-		return fmt.Errorf("resumes database: %w", err)
+		return err
 	}
 	defer pool.Close()
-	if err := pg.Migrate(ctx, pool, store.Migrations()...); err != nil {
+	nc, js, err := service.ConnectBus(ctx, Name, cfg.NATSURL, Stream)
+	if err != nil {
 		return err
 	}
-	nc, err := nats.Connect(cfg.NATSURL, nats.Name(Name), nats.MaxReconnects(-1))
-	if err != nil {
-		return fmt.Errorf("connect nats: %w", err)
-	}
-	defer nc.Drain() //nolint:errcheck // closing at shutdown
-	js, err := jetstream.New(nc)
-	if err != nil {
-		return fmt.Errorf("jetstream: %w", err)
-	}
-	if err := bus.EnsureStreams(ctx, js, Stream, bus.DLQStream); err != nil {
-		return err
-	}
+	defer nc.Drain() //nolint:errcheck // closing at shutdown; nothing to do on error
 	interviewsConn, err := rpc.Dial(cfg.InterviewsAddr, rpc.WithClientMetrics(reg))
 	if err != nil {
 		return fmt.Errorf("dial interviews: %w", err)
@@ -138,12 +124,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	srv.SetServing(true)
 	adm := admin.New(admin.Options{Logger: log, Gatherer: reg})
 	adm.AddCheck("postgres", pool.Ping)
-	adm.AddCheck("nats", func(context.Context) error {
-		if !nc.IsConnected() {
-			return errors.New("not connected")
-		}
-		return nil
-	})
+	adm.AddCheck("nats", service.NATSCheck(nc))
 	relay := bus.NewRelay(pool, js, bus.RelayOptions{Log: log, Registerer: reg})
 
 	log.Info("resumes serving", "grpc", grpcLis.Addr().String(), "admin", adminLis.Addr().String(),

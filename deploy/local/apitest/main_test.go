@@ -19,8 +19,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	local "github.com/moksho/platform/deploy/local"
 	"github.com/moksho/platform/pkg/llm"
 	"github.com/moksho/platform/pkg/pg/pgtest"
@@ -85,7 +83,7 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "platform stopped with:", err)
 		code = 1
 	}
-	dropDatabases(admin, prefix)
+	_ = pgtest.DropDatabases(context.Background(), admin, prefix)
 	return code
 }
 
@@ -104,20 +102,6 @@ func mustTemp() string {
 		panic(err)
 	}
 	return d
-}
-
-func dropDatabases(admin, prefix string) {
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		return
-	}
-	defer conn.Close(ctx)
-	rows, _ := conn.Query(ctx, `SELECT datname FROM pg_database WHERE datname LIKE $1`, prefix+"%")
-	names, _ := pgx.CollectRows(rows, pgx.RowTo[string])
-	for _, n := range names {
-		_, _ = conn.Exec(ctx, "DROP DATABASE "+pgx.Identifier{n}.Sanitize()+" WITH (FORCE)")
-	}
 }
 
 func randHex(n int) string {

@@ -12,7 +12,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -26,8 +25,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/moksho/platform/pkg/pg/pgtest"
 )
@@ -136,7 +133,7 @@ func TestRunJourneyStopAndRestart(t *testing.T) {
 	}
 	admin := pgtest.AdminURL(t)
 	prefix := "e2e_" + randHex(4) + "_"
-	t.Cleanup(func() { dropDatabases(admin, prefix) })
+	t.Cleanup(func() { _ = pgtest.DropDatabases(context.Background(), admin, prefix) })
 	env := []string{
 		"MOKSHO_DATA_DIR=" + filepath.Join(dir, "data"),
 		"MOKSHO_HTTP_ADDR=" + freeAddr(t),
@@ -284,18 +281,4 @@ func randHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-func dropDatabases(admin, prefix string) {
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		return
-	}
-	defer conn.Close(ctx)
-	rows, _ := conn.Query(ctx, `SELECT datname FROM pg_database WHERE datname LIKE $1`, prefix+"%")
-	names, _ := pgx.CollectRows(rows, pgx.RowTo[string])
-	for _, n := range names {
-		_, _ = conn.Exec(ctx, fmt.Sprintf("DROP DATABASE %s WITH (FORCE)", pgx.Identifier{n}.Sanitize()))
-	}
 }

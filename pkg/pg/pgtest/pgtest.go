@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -235,4 +236,32 @@ func repoRoot() (string, error) {
 		}
 		dir = parent
 	}
+}
+
+// DropDatabases drops every database whose name starts with prefix, for
+// suites that start a whole platform with its own databases (API tests,
+// end-to-end tests, benchmarks) and clean up after themselves.
+func DropDatabases(ctx context.Context, adminURL, prefix string) error {
+	if !strings.HasSuffix(prefix, "_") || len(prefix) < 4 {
+		return fmt.Errorf("pgtest: refusing to drop databases by the loose prefix %q", prefix)
+	}
+	conn, err := pgx.Connect(ctx, adminURL)
+	if err != nil {
+		return err
+	}
+	defer conn.Close(ctx)
+	rows, err := conn.Query(ctx, `SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, prefix)
+	if err != nil {
+		return err
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if _, err := conn.Exec(ctx, "DROP DATABASE "+pgx.Identifier{n}.Sanitize()+" WITH (FORCE)"); err != nil {
+			return fmt.Errorf("drop %s: %w", n, err)
+		}
+	}
+	return nil
 }

@@ -34,10 +34,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	local "github.com/moksho/platform/deploy/local"
 	"github.com/moksho/platform/pkg/logging"
+	"github.com/moksho/platform/pkg/pg/pgtest"
 )
 
 func main() {
@@ -82,7 +81,7 @@ func run(suite string, conns int, duration time.Duration, rounds, rateHz int, on
 	defer func() {
 		cancel()
 		_ = p.Wait()
-		dropDatabases(p.DatabaseURL, prefix)
+		_ = pgtest.DropDatabases(context.Background(), p.DatabaseURL, prefix)
 	}()
 
 	cookie, err := signIn(p.URL)
@@ -407,20 +406,6 @@ func signIn(base string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("login: status %d, no cookie", res.StatusCode)
-}
-
-func dropDatabases(admin, prefix string) {
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, admin)
-	if err != nil {
-		return
-	}
-	defer conn.Close(ctx)
-	rows, _ := conn.Query(ctx, `SELECT datname FROM pg_database WHERE datname LIKE $1`, prefix+"%")
-	names, _ := pgx.CollectRows(rows, pgx.RowTo[string])
-	for _, n := range names {
-		_, _ = conn.Exec(ctx, "DROP DATABASE "+pgx.Identifier{n}.Sanitize()+" WITH (FORCE)")
-	}
 }
 
 func randHex(n int) string {
