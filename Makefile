@@ -48,6 +48,12 @@ bench: ## Run the benchmarks and quality measurements recorded in docs/benchmark
 	@echo "# Resume pipeline quality on the labelled fixtures (skills precision/recall, own role's rank)"
 	@go test -count=1 -v -run '^TestQuality$$' ./services/resumes/ | sed -n 's/^ *quality_test.go:[0-9]*: //p'
 	@echo
+	@echo "# Answer scoring: calibration against human grades (Spearman) and the hold-out set"
+	@go test -count=1 -v -run '^(TestCalibration|TestHoldout)$$' ./services/evaluation/internal/score/ | sed -n 's/^ *[a-z_]*_test.go:[0-9]*: //p'
+	@echo
+	@echo "# Answer scoring speed, one core (go test -bench)"
+	@go test -run '^$$' -bench . -benchtime 2s -cpu 1 ./services/evaluation/internal/score/ | grep -E '^Benchmark|^cpu'
+	@echo
 	@url=$$(go run ./deploy/local/cmd/pgup) || exit 1; \
 	MOKSHO_TEST_DATABASE_URL="$$url" go run ./deploy/local/cmd/bench
 

@@ -45,6 +45,7 @@ require (
 	github.com/mfridman/interpolate v0.0.2 // indirect
 	github.com/minio/highwayhash v1.0.4 // indirect
 	github.com/moksho/platform/proto v0.0.0
+	github.com/moksho/platform/services/evaluation v0.0.0
 	github.com/moksho/platform/services/interviews v0.0.0
 	github.com/moksho/platform/services/resumes v0.0.0
 	github.com/munnerz/goautoneg v0.0.0-20191010083416-a7dc8b61c822 // indirect
@@ -93,3 +94,5 @@ replace github.com/moksho/platform/services/gateway => ../../services/gateway
 replace github.com/moksho/platform/services/resumes => ../../services/resumes
 
 replace github.com/moksho/platform/services/interviews => ../../services/interviews
+
+replace github.com/moksho/platform/services/evaluation => ../../services/evaluation

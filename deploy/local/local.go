@@ -26,6 +26,7 @@ import (
 	"github.com/moksho/platform/pkg/pg"
 	"github.com/moksho/platform/pkg/pglocal"
 	"github.com/moksho/platform/services/accounts"
+	"github.com/moksho/platform/services/evaluation"
 	"github.com/moksho/platform/services/gateway"
 	"github.com/moksho/platform/services/interviews"
 	"github.com/moksho/platform/services/resumes"
@@ -53,9 +54,11 @@ type Options struct {
 	// Log receives service logs; default os.Stderr.
 	LogOutput *os.File
 	// Tune lets tests and benchmarks adjust service configs before start.
-	TuneAccounts func(*accounts.Config)
-	TuneResumes  func(*resumes.Config)
-	TuneGateway  func(*gateway.Config)
+	TuneAccounts   func(*accounts.Config)
+	TuneResumes    func(*resumes.Config)
+	TuneInterviews func(*interviews.Config)
+	TuneEvaluation func(*evaluation.Config)
+	TuneGateway    func(*gateway.Config)
 }
 
 // Platform is a running local deployment.
@@ -103,13 +106,12 @@ func Start(ctx context.Context, o Options) (*Platform, error) {
 		}
 		adminURL = pgServer.URL
 	}
-	accountsDB, err := pg.EnsureDatabase(ctx, adminURL, o.DBPrefix+"accounts")
-	if err != nil {
-		return nil, err
-	}
-	resumesDB, err := pg.EnsureDatabase(ctx, adminURL, o.DBPrefix+"resumes")
-	if err != nil {
-		return nil, err
+	// One database per service that keeps state.
+	dbs := map[string]string{}
+	for _, svc := range []string{"accounts", "resumes", "interviews", "evaluation"} {
+		if dbs[svc], err = pg.EnsureDatabase(ctx, adminURL, o.DBPrefix+svc); err != nil {
+			return nil, err
+		}
 	}
 
 	// NATS with JetStream on disk.
@@ -140,6 +142,8 @@ func Start(ctx context.Context, o Options) (*Platform, error) {
 	resumesAdmin := lis.bind("127.0.0.1:0")
 	interviewsGRPC := lis.bind("127.0.0.1:0")
 	interviewsAdmin := lis.bind("127.0.0.1:0")
+	evaluationGRPC := lis.bind("127.0.0.1:0")
+	evaluationAdmin := lis.bind("127.0.0.1:0")
 	gatewayHTTP := lis.bind(o.HTTPAddr)
 	gatewayAdmin := lis.bind("127.0.0.1:0")
 	if lis.err != nil {
@@ -150,7 +154,7 @@ func Start(ctx context.Context, o Options) (*Platform, error) {
 	}
 
 	acfg := accounts.Config{
-		DatabaseURL:            accountsDB,
+		DatabaseURL:            dbs["accounts"],
 		NATSURL:                natsSrv.ClientURL(),
 		SessionIdleTimeout:     30 * time.Minute,
 		SessionAbsoluteTimeout: 12 * time.Hour,
@@ -164,7 +168,7 @@ func Start(ctx context.Context, o Options) (*Platform, error) {
 	}
 	rcfg := resumes.Config{
 		EngineCacheDir: engineCacheDir(),
-		DatabaseURL:    resumesDB,
+		DatabaseURL:    dbs["resumes"],
 		NATSURL:        natsSrv.ClientURL(),
 		InterviewsAddr: interviewsGRPC.Addr().String(),
 		GRPCListener:   resumesGRPC,
@@ -173,11 +177,30 @@ func Start(ctx context.Context, o Options) (*Platform, error) {
 	if o.TuneResumes != nil {
 		o.TuneResumes(&rcfg)
 	}
-	icfg := interviews.Config{GRPCListener: interviewsGRPC, AdminListener: interviewsAdmin}
+	icfg := interviews.Config{
+		DatabaseURL:   dbs["interviews"],
+		NATSURL:       natsSrv.ClientURL(),
+		ResumesAddr:   resumesGRPC.Addr().String(),
+		GRPCListener:  interviewsGRPC,
+		AdminListener: interviewsAdmin,
+	}
+	if o.TuneInterviews != nil {
+		o.TuneInterviews(&icfg)
+	}
+	ecfg := evaluation.Config{
+		DatabaseURL:   dbs["evaluation"],
+		NATSURL:       natsSrv.ClientURL(),
+		GRPCListener:  evaluationGRPC,
+		AdminListener: evaluationAdmin,
+	}
+	if o.TuneEvaluation != nil {
+		o.TuneEvaluation(&ecfg)
+	}
 	gcfg := gateway.Config{
 		AccountsAddr:      accountsGRPC.Addr().String(),
 		ResumesAddr:       resumesGRPC.Addr().String(),
 		InterviewsAddr:    interviewsGRPC.Addr().String(),
+		EvaluationAddr:    evaluationGRPC.Addr().String(),
 		MaxJSONBody:       64 << 10,
 		LoginIPBurst:      20,
 		LoginIPEvery:      3 * time.Second,
@@ -224,6 +247,9 @@ func Start(ctx context.Context, o Options) (*Platform, error) {
 		return service(gctx, "resumes", resumes.Run, rcfg, logging.New(logOut(o), resumes.Name, o.LogLevel))
 	})
 	g.Go(func() error {
+		return service(gctx, "evaluation", evaluation.Run, ecfg, logging.New(logOut(o), evaluation.Name, o.LogLevel))
+	})
+	g.Go(func() error {
 		return service(gctx, "gateway", gateway.Run, gcfg, logging.New(logOut(o), gateway.Name, o.LogLevel))
 	})
 
@@ -244,7 +270,7 @@ func Start(ctx context.Context, o Options) (*Platform, error) {
 	// Ready when the gateway answers and every service reports ready on its
 	// admin port (the resumes service, say, compiles its PDF engine first).
 	readiness := []string{p.URL + "/api/v1/policy"}
-	for _, l := range []net.Listener{accountsAdmin, resumesAdmin, interviewsAdmin} {
+	for _, l := range []net.Listener{accountsAdmin, resumesAdmin, interviewsAdmin, evaluationAdmin} {
 		readiness = append(readiness, "http://"+l.Addr().String()+"/readyz")
 	}
 	if err := waitReady(ctx, readiness, 3*time.Minute); err != nil {

@@ -24,6 +24,7 @@ import (
 	"github.com/moksho/platform/pkg/rpc"
 	"github.com/moksho/platform/pkg/telemetry"
 	accountsv1 "github.com/moksho/platform/proto/moksho/accounts/v1"
+	evaluationv1 "github.com/moksho/platform/proto/moksho/evaluation/v1"
 	interviewsv1 "github.com/moksho/platform/proto/moksho/interviews/v1"
 	resumesv1 "github.com/moksho/platform/proto/moksho/resumes/v1"
 	"github.com/moksho/platform/services/gateway/internal/api"
@@ -40,6 +41,7 @@ type Config struct {
 	AccountsAddr   string `env:"ACCOUNTS_ADDR" envDefault:"127.0.0.1:9101"`
 	ResumesAddr    string `env:"RESUMES_ADDR" envDefault:"127.0.0.1:9102"`
 	InterviewsAddr string `env:"INTERVIEWS_ADDR" envDefault:"127.0.0.1:9103"`
+	EvaluationAddr string `env:"EVALUATION_ADDR" envDefault:"127.0.0.1:9104"`
 	// CookieSecure forces Secure cookies (set it behind a TLS proxy);
 	// requests arriving over TLS get them anyway.
 	CookieSecure      bool     `env:"COOKIE_SECURE" envDefault:"false"`
@@ -72,6 +74,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		{"accounts", cfg.AccountsAddr, func(c *grpc.ClientConn) { be.Accounts = accountsv1.NewAccountsServiceClient(c) }},
 		{"resumes", cfg.ResumesAddr, func(c *grpc.ClientConn) { be.Resumes = resumesv1.NewResumesServiceClient(c) }},
 		{"interviews", cfg.InterviewsAddr, func(c *grpc.ClientConn) { be.Interviews = interviewsv1.NewInterviewsServiceClient(c) }},
+		{"evaluation", cfg.EvaluationAddr, func(c *grpc.ClientConn) { be.Evaluation = evaluationv1.NewEvaluationServiceClient(c) }},
 	} {
 		conn, err := rpc.Dial(peer.addr, rpc.WithClientMetrics(reg))
 		if err != nil {

@@ -44,7 +44,7 @@ func main() {
 	duration := flag.Duration("duration", 4*time.Second, "length of each throughput round")
 	rounds := flag.Int("rounds", 5, "throughput rounds per target, alternating bare and gateway")
 	rateHz := flag.Int("rate", 1000, "requests per second in the latency measurement")
-	suite := flag.String("suite", "all", `what to measure: "me", "resumes" or "all"`)
+	suite := flag.String("suite", "all", `what to measure: "me", "resumes", "answers" or "all"`)
 	only := flag.String("only", "", `measure one target only: "bare" or "gateway" (for profiling)`)
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (platform and load) to this file")
 	flag.Parse()
@@ -93,6 +93,11 @@ func run(suite string, conns int, duration time.Duration, rounds, rateHz int, on
 		return err
 	}
 	defer stopBare()
+	if suite == "all" || suite == "answers" {
+		if err := benchAnswers(p.URL, bare, cookie, 50, 20*time.Second); err != nil {
+			return err
+		}
+	}
 	if suite == "all" || suite == "resumes" {
 		if err := benchResumes(p.URL, bare, cookie, duration, rounds); err != nil {
 			return err
@@ -347,6 +352,13 @@ func bareServer() (string, func(), error) {
 	mux.HandleFunc("/me", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(body)
+	})
+	// /answer accepts a typed answer: the transport part of answering.
+	mux.HandleFunc("/answer", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusAccepted)
+		_, _ = w.Write([]byte(`{"answerId":"x","status":"received"}`))
 	})
 	// /upload reads a multipart upload to the end and answers a small JSON
 	// document: the transport part of a resume upload, with no assessment.

@@ -9,6 +9,7 @@ package interviewsv1
 import (
 	protoreflect "google.golang.org/protobuf/reflect/protoreflect"
 	protoimpl "google.golang.org/protobuf/runtime/protoimpl"
+	timestamppb "google.golang.org/protobuf/types/known/timestamppb"
 	reflect "reflect"
 	sync "sync"
 	unsafe "unsafe"
@@ -20,6 +21,735 @@ const (
 	// Verify that runtime/protoimpl is sufficiently up-to-date.
 	_ = protoimpl.EnforceVersion(protoimpl.MaxVersion - 20)
 )
+
+// InterviewStatus is where an interview stands.
+type InterviewStatus int32
+
+const (
+	InterviewStatus_INTERVIEW_STATUS_UNSPECIFIED InterviewStatus = 0
+	// Questions may be answered (and answers replaced).
+	InterviewStatus_INTERVIEW_STATUS_IN_PROGRESS InterviewStatus = 1
+	// Finished; waiting for the last scores.
+	InterviewStatus_INTERVIEW_STATUS_COMPLETED InterviewStatus = 2
+	// Every answer scored and the overall score known.
+	InterviewStatus_INTERVIEW_STATUS_SCORED InterviewStatus = 3
+)
+
+// Enum value maps for InterviewStatus.
+var (
+	InterviewStatus_name = map[int32]string{
+		0: "INTERVIEW_STATUS_UNSPECIFIED",
+		1: "INTERVIEW_STATUS_IN_PROGRESS",
+		2: "INTERVIEW_STATUS_COMPLETED",
+		3: "INTERVIEW_STATUS_SCORED",
+	}
+	InterviewStatus_value = map[string]int32{
+		"INTERVIEW_STATUS_UNSPECIFIED": 0,
+		"INTERVIEW_STATUS_IN_PROGRESS": 1,
+		"INTERVIEW_STATUS_COMPLETED":   2,
+		"INTERVIEW_STATUS_SCORED":      3,
+	}
+)
+
+func (x InterviewStatus) Enum() *InterviewStatus {
+	p := new(InterviewStatus)
+	*p = x
+	return p
+}
+
+func (x InterviewStatus) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (InterviewStatus) Descriptor() protoreflect.EnumDescriptor {
+	return file_moksho_interviews_v1_interviews_proto_enumTypes[0].Descriptor()
+}
+
+func (InterviewStatus) Type() protoreflect.EnumType {
+	return &file_moksho_interviews_v1_interviews_proto_enumTypes[0]
+}
+
+func (x InterviewStatus) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use InterviewStatus.Descriptor instead.
+func (InterviewStatus) EnumDescriptor() ([]byte, []int) {
+	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{0}
+}
+
+// Question is one question of an interview.
+type Question struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	Id       string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	Position int32                  `protobuf:"varint,2,opt,name=position,proto3" json:"position,omitempty"`
+	Text     string                 `protobuf:"bytes,3,opt,name=text,proto3" json:"text,omitempty"`
+	// behavioural, technical, situational, resume or custom.
+	Kind       string `protobuf:"bytes,4,opt,name=kind,proto3" json:"kind,omitempty"`
+	Competency string `protobuf:"bytes,5,opt,name=competency,proto3" json:"competency,omitempty"`
+	Skill      string `protobuf:"bytes,6,opt,name=skill,proto3" json:"skill,omitempty"`
+	Difficulty int32  `protobuf:"varint,7,opt,name=difficulty,proto3" json:"difficulty,omitempty"`
+	// What a strong answer covers; the scorer looks for them.
+	TalkingPoints []string `protobuf:"bytes,8,rep,name=talking_points,json=talkingPoints,proto3" json:"talking_points,omitempty"`
+	// The latest answer to it, if any.
+	AnswerId      string   `protobuf:"bytes,9,opt,name=answer_id,json=answerId,proto3" json:"answer_id,omitempty"`
+	AnswerScore   *float64 `protobuf:"fixed64,10,opt,name=answer_score,json=answerScore,proto3,oneof" json:"answer_score,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Question) Reset() {
+	*x = Question{}
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[0]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Question) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Question) ProtoMessage() {}
+
+func (x *Question) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[0]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Question.ProtoReflect.Descriptor instead.
+func (*Question) Descriptor() ([]byte, []int) {
+	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{0}
+}
+
+func (x *Question) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *Question) GetPosition() int32 {
+	if x != nil {
+		return x.Position
+	}
+	return 0
+}
+
+func (x *Question) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+func (x *Question) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *Question) GetCompetency() string {
+	if x != nil {
+		return x.Competency
+	}
+	return ""
+}
+
+func (x *Question) GetSkill() string {
+	if x != nil {
+		return x.Skill
+	}
+	return ""
+}
+
+func (x *Question) GetDifficulty() int32 {
+	if x != nil {
+		return x.Difficulty
+	}
+	return 0
+}
+
+func (x *Question) GetTalkingPoints() []string {
+	if x != nil {
+		return x.TalkingPoints
+	}
+	return nil
+}
+
+func (x *Question) GetAnswerId() string {
+	if x != nil {
+		return x.AnswerId
+	}
+	return ""
+}
+
+func (x *Question) GetAnswerScore() float64 {
+	if x != nil && x.AnswerScore != nil {
+		return *x.AnswerScore
+	}
+	return 0
+}
+
+// Interview is a practice (or invited) interview.
+type Interview struct {
+	state        protoimpl.MessageState `protogen:"open.v1"`
+	Id           string                 `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	UserId       string                 `protobuf:"bytes,2,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	RoleId       string                 `protobuf:"bytes,3,opt,name=role_id,json=roleId,proto3" json:"role_id,omitempty"`
+	AssessmentId string                 `protobuf:"bytes,4,opt,name=assessment_id,json=assessmentId,proto3" json:"assessment_id,omitempty"`
+	InvitationId string                 `protobuf:"bytes,5,opt,name=invitation_id,json=invitationId,proto3" json:"invitation_id,omitempty"`
+	Status       InterviewStatus        `protobuf:"varint,6,opt,name=status,proto3,enum=moksho.interviews.v1.InterviewStatus" json:"status,omitempty"`
+	Questions    []*Question            `protobuf:"bytes,7,rep,name=questions,proto3" json:"questions,omitempty"`
+	OverallScore *float64               `protobuf:"fixed64,8,opt,name=overall_score,json=overallScore,proto3,oneof" json:"overall_score,omitempty"`
+	BestAnswerId string                 `protobuf:"bytes,9,opt,name=best_answer_id,json=bestAnswerId,proto3" json:"best_answer_id,omitempty"`
+	CreatedAt    *timestamppb.Timestamp `protobuf:"bytes,10,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
+	CompletedAt  *timestamppb.Timestamp `protobuf:"bytes,11,opt,name=completed_at,json=completedAt,proto3" json:"completed_at,omitempty"`
+	ScoredAt     *timestamppb.Timestamp `protobuf:"bytes,12,opt,name=scored_at,json=scoredAt,proto3" json:"scored_at,omitempty"`
+	// When the interview and its results are deleted (90 days).
+	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Interview) Reset() {
+	*x = Interview{}
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Interview) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Interview) ProtoMessage() {}
+
+func (x *Interview) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Interview.ProtoReflect.Descriptor instead.
+func (*Interview) Descriptor() ([]byte, []int) {
+	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *Interview) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *Interview) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *Interview) GetRoleId() string {
+	if x != nil {
+		return x.RoleId
+	}
+	return ""
+}
+
+func (x *Interview) GetAssessmentId() string {
+	if x != nil {
+		return x.AssessmentId
+	}
+	return ""
+}
+
+func (x *Interview) GetInvitationId() string {
+	if x != nil {
+		return x.InvitationId
+	}
+	return ""
+}
+
+func (x *Interview) GetStatus() InterviewStatus {
+	if x != nil {
+		return x.Status
+	}
+	return InterviewStatus_INTERVIEW_STATUS_UNSPECIFIED
+}
+
+func (x *Interview) GetQuestions() []*Question {
+	if x != nil {
+		return x.Questions
+	}
+	return nil
+}
+
+func (x *Interview) GetOverallScore() float64 {
+	if x != nil && x.OverallScore != nil {
+		return *x.OverallScore
+	}
+	return 0
+}
+
+func (x *Interview) GetBestAnswerId() string {
+	if x != nil {
+		return x.BestAnswerId
+	}
+	return ""
+}
+
+func (x *Interview) GetCreatedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CreatedAt
+	}
+	return nil
+}
+
+func (x *Interview) GetCompletedAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.CompletedAt
+	}
+	return nil
+}
+
+func (x *Interview) GetScoredAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ScoredAt
+	}
+	return nil
+}
+
+func (x *Interview) GetExpiresAt() *timestamppb.Timestamp {
+	if x != nil {
+		return x.ExpiresAt
+	}
+	return nil
+}
+
+// CreateInterviewRequest says what to interview for.
+type CreateInterviewRequest struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	UserId string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	RoleId string                 `protobuf:"bytes,2,opt,name=role_id,json=roleId,proto3" json:"role_id,omitempty"`
+	// Optional: a resume assessment of the user, to ground questions in it.
+	AssessmentId string `protobuf:"bytes,3,opt,name=assessment_id,json=assessmentId,proto3" json:"assessment_id,omitempty"`
+	// Optional: the recruiter invitation this interview answers.
+	InvitationId string `protobuf:"bytes,4,opt,name=invitation_id,json=invitationId,proto3" json:"invitation_id,omitempty"`
+	// Optional: the interview holds exactly these questions, verbatim.
+	CustomQuestions []string `protobuf:"bytes,5,rep,name=custom_questions,json=customQuestions,proto3" json:"custom_questions,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *CreateInterviewRequest) Reset() {
+	*x = CreateInterviewRequest{}
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateInterviewRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateInterviewRequest) ProtoMessage() {}
+
+func (x *CreateInterviewRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateInterviewRequest.ProtoReflect.Descriptor instead.
+func (*CreateInterviewRequest) Descriptor() ([]byte, []int) {
+	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *CreateInterviewRequest) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *CreateInterviewRequest) GetRoleId() string {
+	if x != nil {
+		return x.RoleId
+	}
+	return ""
+}
+
+func (x *CreateInterviewRequest) GetAssessmentId() string {
+	if x != nil {
+		return x.AssessmentId
+	}
+	return ""
+}
+
+func (x *CreateInterviewRequest) GetInvitationId() string {
+	if x != nil {
+		return x.InvitationId
+	}
+	return ""
+}
+
+func (x *CreateInterviewRequest) GetCustomQuestions() []string {
+	if x != nil {
+		return x.CustomQuestions
+	}
+	return nil
+}
+
+// CreateInterviewResponse is the new interview.
+type CreateInterviewResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Interview     *Interview             `protobuf:"bytes,1,opt,name=interview,proto3" json:"interview,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateInterviewResponse) Reset() {
+	*x = CreateInterviewResponse{}
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateInterviewResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateInterviewResponse) ProtoMessage() {}
+
+func (x *CreateInterviewResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateInterviewResponse.ProtoReflect.Descriptor instead.
+func (*CreateInterviewResponse) Descriptor() ([]byte, []int) {
+	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *CreateInterviewResponse) GetInterview() *Interview {
+	if x != nil {
+		return x.Interview
+	}
+	return nil
+}
+
+// GetInterviewRequest names an interview of a user.
+type GetInterviewRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	InterviewId   string                 `protobuf:"bytes,2,opt,name=interview_id,json=interviewId,proto3" json:"interview_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetInterviewRequest) Reset() {
+	*x = GetInterviewRequest{}
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetInterviewRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetInterviewRequest) ProtoMessage() {}
+
+func (x *GetInterviewRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetInterviewRequest.ProtoReflect.Descriptor instead.
+func (*GetInterviewRequest) Descriptor() ([]byte, []int) {
+	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *GetInterviewRequest) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *GetInterviewRequest) GetInterviewId() string {
+	if x != nil {
+		return x.InterviewId
+	}
+	return ""
+}
+
+// GetInterviewResponse is one interview.
+type GetInterviewResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Interview     *Interview             `protobuf:"bytes,1,opt,name=interview,proto3" json:"interview,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetInterviewResponse) Reset() {
+	*x = GetInterviewResponse{}
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetInterviewResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetInterviewResponse) ProtoMessage() {}
+
+func (x *GetInterviewResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetInterviewResponse.ProtoReflect.Descriptor instead.
+func (*GetInterviewResponse) Descriptor() ([]byte, []int) {
+	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *GetInterviewResponse) GetInterview() *Interview {
+	if x != nil {
+		return x.Interview
+	}
+	return nil
+}
+
+// ListInterviewsRequest names the user.
+type ListInterviewsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListInterviewsRequest) Reset() {
+	*x = ListInterviewsRequest{}
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListInterviewsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListInterviewsRequest) ProtoMessage() {}
+
+func (x *ListInterviewsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListInterviewsRequest.ProtoReflect.Descriptor instead.
+func (*ListInterviewsRequest) Descriptor() ([]byte, []int) {
+	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *ListInterviewsRequest) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+// ListInterviewsResponse holds the user's interviews, newest first.
+type ListInterviewsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Interviews    []*Interview           `protobuf:"bytes,1,rep,name=interviews,proto3" json:"interviews,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListInterviewsResponse) Reset() {
+	*x = ListInterviewsResponse{}
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListInterviewsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListInterviewsResponse) ProtoMessage() {}
+
+func (x *ListInterviewsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListInterviewsResponse.ProtoReflect.Descriptor instead.
+func (*ListInterviewsResponse) Descriptor() ([]byte, []int) {
+	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ListInterviewsResponse) GetInterviews() []*Interview {
+	if x != nil {
+		return x.Interviews
+	}
+	return nil
+}
+
+// CompleteInterviewRequest names an interview of a user.
+type CompleteInterviewRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	InterviewId   string                 `protobuf:"bytes,2,opt,name=interview_id,json=interviewId,proto3" json:"interview_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CompleteInterviewRequest) Reset() {
+	*x = CompleteInterviewRequest{}
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CompleteInterviewRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CompleteInterviewRequest) ProtoMessage() {}
+
+func (x *CompleteInterviewRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CompleteInterviewRequest.ProtoReflect.Descriptor instead.
+func (*CompleteInterviewRequest) Descriptor() ([]byte, []int) {
+	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *CompleteInterviewRequest) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *CompleteInterviewRequest) GetInterviewId() string {
+	if x != nil {
+		return x.InterviewId
+	}
+	return ""
+}
+
+// CompleteInterviewResponse is the interview after completion.
+type CompleteInterviewResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Interview     *Interview             `protobuf:"bytes,1,opt,name=interview,proto3" json:"interview,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CompleteInterviewResponse) Reset() {
+	*x = CompleteInterviewResponse{}
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CompleteInterviewResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CompleteInterviewResponse) ProtoMessage() {}
+
+func (x *CompleteInterviewResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CompleteInterviewResponse.ProtoReflect.Descriptor instead.
+func (*CompleteInterviewResponse) Descriptor() ([]byte, []int) {
+	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *CompleteInterviewResponse) GetInterview() *Interview {
+	if x != nil {
+		return x.Interview
+	}
+	return nil
+}
 
 // Role is a job role candidates practise for.
 type Role struct {
@@ -44,7 +774,7 @@ type Role struct {
 
 func (x *Role) Reset() {
 	*x = Role{}
-	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[0]
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -56,7 +786,7 @@ func (x *Role) String() string {
 func (*Role) ProtoMessage() {}
 
 func (x *Role) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[0]
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -69,7 +799,7 @@ func (x *Role) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Role.ProtoReflect.Descriptor instead.
 func (*Role) Descriptor() ([]byte, []int) {
-	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{0}
+	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *Role) GetId() string {
@@ -137,7 +867,7 @@ type ListRolesRequest struct {
 
 func (x *ListRolesRequest) Reset() {
 	*x = ListRolesRequest{}
-	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[1]
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -149,7 +879,7 @@ func (x *ListRolesRequest) String() string {
 func (*ListRolesRequest) ProtoMessage() {}
 
 func (x *ListRolesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[1]
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -162,7 +892,7 @@ func (x *ListRolesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRolesRequest.ProtoReflect.Descriptor instead.
 func (*ListRolesRequest) Descriptor() ([]byte, []int) {
-	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{1}
+	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{11}
 }
 
 // ListRolesResponse is the catalog.
@@ -175,7 +905,7 @@ type ListRolesResponse struct {
 
 func (x *ListRolesResponse) Reset() {
 	*x = ListRolesResponse{}
-	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[2]
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -187,7 +917,7 @@ func (x *ListRolesResponse) String() string {
 func (*ListRolesResponse) ProtoMessage() {}
 
 func (x *ListRolesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[2]
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -200,7 +930,7 @@ func (x *ListRolesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListRolesResponse.ProtoReflect.Descriptor instead.
 func (*ListRolesResponse) Descriptor() ([]byte, []int) {
-	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{2}
+	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *ListRolesResponse) GetRoles() []*Role {
@@ -220,7 +950,7 @@ type GetRoleRequest struct {
 
 func (x *GetRoleRequest) Reset() {
 	*x = GetRoleRequest{}
-	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[3]
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -232,7 +962,7 @@ func (x *GetRoleRequest) String() string {
 func (*GetRoleRequest) ProtoMessage() {}
 
 func (x *GetRoleRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[3]
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -245,7 +975,7 @@ func (x *GetRoleRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRoleRequest.ProtoReflect.Descriptor instead.
 func (*GetRoleRequest) Descriptor() ([]byte, []int) {
-	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{3}
+	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *GetRoleRequest) GetRoleId() string {
@@ -265,7 +995,7 @@ type GetRoleResponse struct {
 
 func (x *GetRoleResponse) Reset() {
 	*x = GetRoleResponse{}
-	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[4]
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -277,7 +1007,7 @@ func (x *GetRoleResponse) String() string {
 func (*GetRoleResponse) ProtoMessage() {}
 
 func (x *GetRoleResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[4]
+	mi := &file_moksho_interviews_v1_interviews_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -290,7 +1020,7 @@ func (x *GetRoleResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRoleResponse.ProtoReflect.Descriptor instead.
 func (*GetRoleResponse) Descriptor() ([]byte, []int) {
-	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{4}
+	return file_moksho_interviews_v1_interviews_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *GetRoleResponse) GetRole() *Role {
@@ -304,7 +1034,66 @@ var File_moksho_interviews_v1_interviews_proto protoreflect.FileDescriptor
 
 const file_moksho_interviews_v1_interviews_proto_rawDesc = "" +
 	"\n" +
-	"%moksho/interviews/v1/interviews.proto\x12\x14moksho.interviews.v1\"\xff\x01\n" +
+	"%moksho/interviews/v1/interviews.proto\x12\x14moksho.interviews.v1\x1a\x1fgoogle/protobuf/timestamp.proto\"\xb1\x02\n" +
+	"\bQuestion\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x1a\n" +
+	"\bposition\x18\x02 \x01(\x05R\bposition\x12\x12\n" +
+	"\x04text\x18\x03 \x01(\tR\x04text\x12\x12\n" +
+	"\x04kind\x18\x04 \x01(\tR\x04kind\x12\x1e\n" +
+	"\n" +
+	"competency\x18\x05 \x01(\tR\n" +
+	"competency\x12\x14\n" +
+	"\x05skill\x18\x06 \x01(\tR\x05skill\x12\x1e\n" +
+	"\n" +
+	"difficulty\x18\a \x01(\x05R\n" +
+	"difficulty\x12%\n" +
+	"\x0etalking_points\x18\b \x03(\tR\rtalkingPoints\x12\x1b\n" +
+	"\tanswer_id\x18\t \x01(\tR\banswerId\x12&\n" +
+	"\fanswer_score\x18\n" +
+	" \x01(\x01H\x00R\vanswerScore\x88\x01\x01B\x0f\n" +
+	"\r_answer_score\"\xe4\x04\n" +
+	"\tInterview\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x17\n" +
+	"\auser_id\x18\x02 \x01(\tR\x06userId\x12\x17\n" +
+	"\arole_id\x18\x03 \x01(\tR\x06roleId\x12#\n" +
+	"\rassessment_id\x18\x04 \x01(\tR\fassessmentId\x12#\n" +
+	"\rinvitation_id\x18\x05 \x01(\tR\finvitationId\x12=\n" +
+	"\x06status\x18\x06 \x01(\x0e2%.moksho.interviews.v1.InterviewStatusR\x06status\x12<\n" +
+	"\tquestions\x18\a \x03(\v2\x1e.moksho.interviews.v1.QuestionR\tquestions\x12(\n" +
+	"\roverall_score\x18\b \x01(\x01H\x00R\foverallScore\x88\x01\x01\x12$\n" +
+	"\x0ebest_answer_id\x18\t \x01(\tR\fbestAnswerId\x129\n" +
+	"\n" +
+	"created_at\x18\n" +
+	" \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x12=\n" +
+	"\fcompleted_at\x18\v \x01(\v2\x1a.google.protobuf.TimestampR\vcompletedAt\x127\n" +
+	"\tscored_at\x18\f \x01(\v2\x1a.google.protobuf.TimestampR\bscoredAt\x129\n" +
+	"\n" +
+	"expires_at\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAtB\x10\n" +
+	"\x0e_overall_score\"\xbf\x01\n" +
+	"\x16CreateInterviewRequest\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x17\n" +
+	"\arole_id\x18\x02 \x01(\tR\x06roleId\x12#\n" +
+	"\rassessment_id\x18\x03 \x01(\tR\fassessmentId\x12#\n" +
+	"\rinvitation_id\x18\x04 \x01(\tR\finvitationId\x12)\n" +
+	"\x10custom_questions\x18\x05 \x03(\tR\x0fcustomQuestions\"X\n" +
+	"\x17CreateInterviewResponse\x12=\n" +
+	"\tinterview\x18\x01 \x01(\v2\x1f.moksho.interviews.v1.InterviewR\tinterview\"Q\n" +
+	"\x13GetInterviewRequest\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12!\n" +
+	"\finterview_id\x18\x02 \x01(\tR\vinterviewId\"U\n" +
+	"\x14GetInterviewResponse\x12=\n" +
+	"\tinterview\x18\x01 \x01(\v2\x1f.moksho.interviews.v1.InterviewR\tinterview\"0\n" +
+	"\x15ListInterviewsRequest\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\"Y\n" +
+	"\x16ListInterviewsResponse\x12?\n" +
+	"\n" +
+	"interviews\x18\x01 \x03(\v2\x1f.moksho.interviews.v1.InterviewR\n" +
+	"interviews\"V\n" +
+	"\x18CompleteInterviewRequest\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12!\n" +
+	"\finterview_id\x18\x02 \x01(\tR\vinterviewId\"Z\n" +
+	"\x19CompleteInterviewResponse\x12=\n" +
+	"\tinterview\x18\x01 \x01(\v2\x1f.moksho.interviews.v1.InterviewR\tinterview\"\xff\x01\n" +
 	"\x04Role\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
 	"\x05title\x18\x02 \x01(\tR\x05title\x12\x18\n" +
@@ -320,10 +1109,19 @@ const file_moksho_interviews_v1_interviews_proto_rawDesc = "" +
 	"\x0eGetRoleRequest\x12\x17\n" +
 	"\arole_id\x18\x01 \x01(\tR\x06roleId\"A\n" +
 	"\x0fGetRoleResponse\x12.\n" +
-	"\x04role\x18\x01 \x01(\v2\x1a.moksho.interviews.v1.RoleR\x04role2\xc9\x01\n" +
+	"\x04role\x18\x01 \x01(\v2\x1a.moksho.interviews.v1.RoleR\x04role*\x92\x01\n" +
+	"\x0fInterviewStatus\x12 \n" +
+	"\x1cINTERVIEW_STATUS_UNSPECIFIED\x10\x00\x12 \n" +
+	"\x1cINTERVIEW_STATUS_IN_PROGRESS\x10\x01\x12\x1e\n" +
+	"\x1aINTERVIEW_STATUS_COMPLETED\x10\x02\x12\x1b\n" +
+	"\x17INTERVIEW_STATUS_SCORED\x10\x032\x83\x05\n" +
 	"\x11InterviewsService\x12\\\n" +
 	"\tListRoles\x12&.moksho.interviews.v1.ListRolesRequest\x1a'.moksho.interviews.v1.ListRolesResponse\x12V\n" +
-	"\aGetRole\x12$.moksho.interviews.v1.GetRoleRequest\x1a%.moksho.interviews.v1.GetRoleResponseB\xe1\x01\n" +
+	"\aGetRole\x12$.moksho.interviews.v1.GetRoleRequest\x1a%.moksho.interviews.v1.GetRoleResponse\x12n\n" +
+	"\x0fCreateInterview\x12,.moksho.interviews.v1.CreateInterviewRequest\x1a-.moksho.interviews.v1.CreateInterviewResponse\x12e\n" +
+	"\fGetInterview\x12).moksho.interviews.v1.GetInterviewRequest\x1a*.moksho.interviews.v1.GetInterviewResponse\x12k\n" +
+	"\x0eListInterviews\x12+.moksho.interviews.v1.ListInterviewsRequest\x1a,.moksho.interviews.v1.ListInterviewsResponse\x12t\n" +
+	"\x11CompleteInterview\x12..moksho.interviews.v1.CompleteInterviewRequest\x1a/.moksho.interviews.v1.CompleteInterviewResponseB\xe1\x01\n" +
 	"\x18com.moksho.interviews.v1B\x0fInterviewsProtoP\x01ZBgithub.com/moksho/platform/proto/moksho/interviews/v1;interviewsv1\xa2\x02\x03MIX\xaa\x02\x14Moksho.Interviews.V1\xca\x02\x14Moksho\\Interviews\\V1\xe2\x02 Moksho\\Interviews\\V1\\GPBMetadata\xea\x02\x16Moksho::Interviews::V1b\x06proto3"
 
 var (
@@ -338,26 +1136,57 @@ func file_moksho_interviews_v1_interviews_proto_rawDescGZIP() []byte {
 	return file_moksho_interviews_v1_interviews_proto_rawDescData
 }
 
-var file_moksho_interviews_v1_interviews_proto_msgTypes = make([]protoimpl.MessageInfo, 5)
+var file_moksho_interviews_v1_interviews_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
+var file_moksho_interviews_v1_interviews_proto_msgTypes = make([]protoimpl.MessageInfo, 15)
 var file_moksho_interviews_v1_interviews_proto_goTypes = []any{
-	(*Role)(nil),              // 0: moksho.interviews.v1.Role
-	(*ListRolesRequest)(nil),  // 1: moksho.interviews.v1.ListRolesRequest
-	(*ListRolesResponse)(nil), // 2: moksho.interviews.v1.ListRolesResponse
-	(*GetRoleRequest)(nil),    // 3: moksho.interviews.v1.GetRoleRequest
-	(*GetRoleResponse)(nil),   // 4: moksho.interviews.v1.GetRoleResponse
+	(InterviewStatus)(0),              // 0: moksho.interviews.v1.InterviewStatus
+	(*Question)(nil),                  // 1: moksho.interviews.v1.Question
+	(*Interview)(nil),                 // 2: moksho.interviews.v1.Interview
+	(*CreateInterviewRequest)(nil),    // 3: moksho.interviews.v1.CreateInterviewRequest
+	(*CreateInterviewResponse)(nil),   // 4: moksho.interviews.v1.CreateInterviewResponse
+	(*GetInterviewRequest)(nil),       // 5: moksho.interviews.v1.GetInterviewRequest
+	(*GetInterviewResponse)(nil),      // 6: moksho.interviews.v1.GetInterviewResponse
+	(*ListInterviewsRequest)(nil),     // 7: moksho.interviews.v1.ListInterviewsRequest
+	(*ListInterviewsResponse)(nil),    // 8: moksho.interviews.v1.ListInterviewsResponse
+	(*CompleteInterviewRequest)(nil),  // 9: moksho.interviews.v1.CompleteInterviewRequest
+	(*CompleteInterviewResponse)(nil), // 10: moksho.interviews.v1.CompleteInterviewResponse
+	(*Role)(nil),                      // 11: moksho.interviews.v1.Role
+	(*ListRolesRequest)(nil),          // 12: moksho.interviews.v1.ListRolesRequest
+	(*ListRolesResponse)(nil),         // 13: moksho.interviews.v1.ListRolesResponse
+	(*GetRoleRequest)(nil),            // 14: moksho.interviews.v1.GetRoleRequest
+	(*GetRoleResponse)(nil),           // 15: moksho.interviews.v1.GetRoleResponse
+	(*timestamppb.Timestamp)(nil),     // 16: google.protobuf.Timestamp
 }
 var file_moksho_interviews_v1_interviews_proto_depIdxs = []int32{
-	0, // 0: moksho.interviews.v1.ListRolesResponse.roles:type_name -> moksho.interviews.v1.Role
-	0, // 1: moksho.interviews.v1.GetRoleResponse.role:type_name -> moksho.interviews.v1.Role
-	1, // 2: moksho.interviews.v1.InterviewsService.ListRoles:input_type -> moksho.interviews.v1.ListRolesRequest
-	3, // 3: moksho.interviews.v1.InterviewsService.GetRole:input_type -> moksho.interviews.v1.GetRoleRequest
-	2, // 4: moksho.interviews.v1.InterviewsService.ListRoles:output_type -> moksho.interviews.v1.ListRolesResponse
-	4, // 5: moksho.interviews.v1.InterviewsService.GetRole:output_type -> moksho.interviews.v1.GetRoleResponse
-	4, // [4:6] is the sub-list for method output_type
-	2, // [2:4] is the sub-list for method input_type
-	2, // [2:2] is the sub-list for extension type_name
-	2, // [2:2] is the sub-list for extension extendee
-	0, // [0:2] is the sub-list for field type_name
+	0,  // 0: moksho.interviews.v1.Interview.status:type_name -> moksho.interviews.v1.InterviewStatus
+	1,  // 1: moksho.interviews.v1.Interview.questions:type_name -> moksho.interviews.v1.Question
+	16, // 2: moksho.interviews.v1.Interview.created_at:type_name -> google.protobuf.Timestamp
+	16, // 3: moksho.interviews.v1.Interview.completed_at:type_name -> google.protobuf.Timestamp
+	16, // 4: moksho.interviews.v1.Interview.scored_at:type_name -> google.protobuf.Timestamp
+	16, // 5: moksho.interviews.v1.Interview.expires_at:type_name -> google.protobuf.Timestamp
+	2,  // 6: moksho.interviews.v1.CreateInterviewResponse.interview:type_name -> moksho.interviews.v1.Interview
+	2,  // 7: moksho.interviews.v1.GetInterviewResponse.interview:type_name -> moksho.interviews.v1.Interview
+	2,  // 8: moksho.interviews.v1.ListInterviewsResponse.interviews:type_name -> moksho.interviews.v1.Interview
+	2,  // 9: moksho.interviews.v1.CompleteInterviewResponse.interview:type_name -> moksho.interviews.v1.Interview
+	11, // 10: moksho.interviews.v1.ListRolesResponse.roles:type_name -> moksho.interviews.v1.Role
+	11, // 11: moksho.interviews.v1.GetRoleResponse.role:type_name -> moksho.interviews.v1.Role
+	12, // 12: moksho.interviews.v1.InterviewsService.ListRoles:input_type -> moksho.interviews.v1.ListRolesRequest
+	14, // 13: moksho.interviews.v1.InterviewsService.GetRole:input_type -> moksho.interviews.v1.GetRoleRequest
+	3,  // 14: moksho.interviews.v1.InterviewsService.CreateInterview:input_type -> moksho.interviews.v1.CreateInterviewRequest
+	5,  // 15: moksho.interviews.v1.InterviewsService.GetInterview:input_type -> moksho.interviews.v1.GetInterviewRequest
+	7,  // 16: moksho.interviews.v1.InterviewsService.ListInterviews:input_type -> moksho.interviews.v1.ListInterviewsRequest
+	9,  // 17: moksho.interviews.v1.InterviewsService.CompleteInterview:input_type -> moksho.interviews.v1.CompleteInterviewRequest
+	13, // 18: moksho.interviews.v1.InterviewsService.ListRoles:output_type -> moksho.interviews.v1.ListRolesResponse
+	15, // 19: moksho.interviews.v1.InterviewsService.GetRole:output_type -> moksho.interviews.v1.GetRoleResponse
+	4,  // 20: moksho.interviews.v1.InterviewsService.CreateInterview:output_type -> moksho.interviews.v1.CreateInterviewResponse
+	6,  // 21: moksho.interviews.v1.InterviewsService.GetInterview:output_type -> moksho.interviews.v1.GetInterviewResponse
+	8,  // 22: moksho.interviews.v1.InterviewsService.ListInterviews:output_type -> moksho.interviews.v1.ListInterviewsResponse
+	10, // 23: moksho.interviews.v1.InterviewsService.CompleteInterview:output_type -> moksho.interviews.v1.CompleteInterviewResponse
+	18, // [18:24] is the sub-list for method output_type
+	12, // [12:18] is the sub-list for method input_type
+	12, // [12:12] is the sub-list for extension type_name
+	12, // [12:12] is the sub-list for extension extendee
+	0,  // [0:12] is the sub-list for field type_name
 }
 
 func init() { file_moksho_interviews_v1_interviews_proto_init() }
@@ -365,18 +1194,21 @@ func file_moksho_interviews_v1_interviews_proto_init() {
 	if File_moksho_interviews_v1_interviews_proto != nil {
 		return
 	}
+	file_moksho_interviews_v1_interviews_proto_msgTypes[0].OneofWrappers = []any{}
+	file_moksho_interviews_v1_interviews_proto_msgTypes[1].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_moksho_interviews_v1_interviews_proto_rawDesc), len(file_moksho_interviews_v1_interviews_proto_rawDesc)),
-			NumEnums:      0,
-			NumMessages:   5,
+			NumEnums:      1,
+			NumMessages:   15,
 			NumExtensions: 0,
 			NumServices:   1,
 		},
 		GoTypes:           file_moksho_interviews_v1_interviews_proto_goTypes,
 		DependencyIndexes: file_moksho_interviews_v1_interviews_proto_depIdxs,
+		EnumInfos:         file_moksho_interviews_v1_interviews_proto_enumTypes,
 		MessageInfos:      file_moksho_interviews_v1_interviews_proto_msgTypes,
 	}.Build()
 	File_moksho_interviews_v1_interviews_proto = out.File

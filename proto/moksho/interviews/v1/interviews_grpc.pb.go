@@ -19,8 +19,12 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	InterviewsService_ListRoles_FullMethodName = "/moksho.interviews.v1.InterviewsService/ListRoles"
-	InterviewsService_GetRole_FullMethodName   = "/moksho.interviews.v1.InterviewsService/GetRole"
+	InterviewsService_ListRoles_FullMethodName         = "/moksho.interviews.v1.InterviewsService/ListRoles"
+	InterviewsService_GetRole_FullMethodName           = "/moksho.interviews.v1.InterviewsService/GetRole"
+	InterviewsService_CreateInterview_FullMethodName   = "/moksho.interviews.v1.InterviewsService/CreateInterview"
+	InterviewsService_GetInterview_FullMethodName      = "/moksho.interviews.v1.InterviewsService/GetInterview"
+	InterviewsService_ListInterviews_FullMethodName    = "/moksho.interviews.v1.InterviewsService/ListInterviews"
+	InterviewsService_CompleteInterview_FullMethodName = "/moksho.interviews.v1.InterviewsService/CompleteInterview"
 )
 
 // InterviewsServiceClient is the client API for InterviewsService service.
@@ -35,6 +39,18 @@ type InterviewsServiceClient interface {
 	ListRoles(ctx context.Context, in *ListRolesRequest, opts ...grpc.CallOption) (*ListRolesResponse, error)
 	// GetRole returns one role, or NOT_FOUND.
 	GetRole(ctx context.Context, in *GetRoleRequest, opts ...grpc.CallOption) (*GetRoleResponse, error)
+	// CreateInterview generates (or takes verbatim) the questions of a new
+	// interview. FAILED_PRECONDITION with ErrorInfo reason
+	// ENTITLEMENT_REQUIRED when the user may not start one now.
+	CreateInterview(ctx context.Context, in *CreateInterviewRequest, opts ...grpc.CallOption) (*CreateInterviewResponse, error)
+	// GetInterview returns one of the user's interviews (NOT_FOUND for
+	// anyone else's).
+	GetInterview(ctx context.Context, in *GetInterviewRequest, opts ...grpc.CallOption) (*GetInterviewResponse, error)
+	// ListInterviews returns the user's interviews, newest first.
+	ListInterviews(ctx context.Context, in *ListInterviewsRequest, opts ...grpc.CallOption) (*ListInterviewsResponse, error)
+	// CompleteInterview finishes an interview now; unanswered questions
+	// count as missing.
+	CompleteInterview(ctx context.Context, in *CompleteInterviewRequest, opts ...grpc.CallOption) (*CompleteInterviewResponse, error)
 }
 
 type interviewsServiceClient struct {
@@ -65,6 +81,46 @@ func (c *interviewsServiceClient) GetRole(ctx context.Context, in *GetRoleReques
 	return out, nil
 }
 
+func (c *interviewsServiceClient) CreateInterview(ctx context.Context, in *CreateInterviewRequest, opts ...grpc.CallOption) (*CreateInterviewResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateInterviewResponse)
+	err := c.cc.Invoke(ctx, InterviewsService_CreateInterview_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *interviewsServiceClient) GetInterview(ctx context.Context, in *GetInterviewRequest, opts ...grpc.CallOption) (*GetInterviewResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetInterviewResponse)
+	err := c.cc.Invoke(ctx, InterviewsService_GetInterview_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *interviewsServiceClient) ListInterviews(ctx context.Context, in *ListInterviewsRequest, opts ...grpc.CallOption) (*ListInterviewsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListInterviewsResponse)
+	err := c.cc.Invoke(ctx, InterviewsService_ListInterviews_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *interviewsServiceClient) CompleteInterview(ctx context.Context, in *CompleteInterviewRequest, opts ...grpc.CallOption) (*CompleteInterviewResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CompleteInterviewResponse)
+	err := c.cc.Invoke(ctx, InterviewsService_CompleteInterview_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // InterviewsServiceServer is the server API for InterviewsService service.
 // All implementations must embed UnimplementedInterviewsServiceServer
 // for forward compatibility.
@@ -77,6 +133,18 @@ type InterviewsServiceServer interface {
 	ListRoles(context.Context, *ListRolesRequest) (*ListRolesResponse, error)
 	// GetRole returns one role, or NOT_FOUND.
 	GetRole(context.Context, *GetRoleRequest) (*GetRoleResponse, error)
+	// CreateInterview generates (or takes verbatim) the questions of a new
+	// interview. FAILED_PRECONDITION with ErrorInfo reason
+	// ENTITLEMENT_REQUIRED when the user may not start one now.
+	CreateInterview(context.Context, *CreateInterviewRequest) (*CreateInterviewResponse, error)
+	// GetInterview returns one of the user's interviews (NOT_FOUND for
+	// anyone else's).
+	GetInterview(context.Context, *GetInterviewRequest) (*GetInterviewResponse, error)
+	// ListInterviews returns the user's interviews, newest first.
+	ListInterviews(context.Context, *ListInterviewsRequest) (*ListInterviewsResponse, error)
+	// CompleteInterview finishes an interview now; unanswered questions
+	// count as missing.
+	CompleteInterview(context.Context, *CompleteInterviewRequest) (*CompleteInterviewResponse, error)
 	mustEmbedUnimplementedInterviewsServiceServer()
 }
 
@@ -92,6 +160,18 @@ func (UnimplementedInterviewsServiceServer) ListRoles(context.Context, *ListRole
 }
 func (UnimplementedInterviewsServiceServer) GetRole(context.Context, *GetRoleRequest) (*GetRoleResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetRole not implemented")
+}
+func (UnimplementedInterviewsServiceServer) CreateInterview(context.Context, *CreateInterviewRequest) (*CreateInterviewResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateInterview not implemented")
+}
+func (UnimplementedInterviewsServiceServer) GetInterview(context.Context, *GetInterviewRequest) (*GetInterviewResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetInterview not implemented")
+}
+func (UnimplementedInterviewsServiceServer) ListInterviews(context.Context, *ListInterviewsRequest) (*ListInterviewsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListInterviews not implemented")
+}
+func (UnimplementedInterviewsServiceServer) CompleteInterview(context.Context, *CompleteInterviewRequest) (*CompleteInterviewResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CompleteInterview not implemented")
 }
 func (UnimplementedInterviewsServiceServer) mustEmbedUnimplementedInterviewsServiceServer() {}
 func (UnimplementedInterviewsServiceServer) testEmbeddedByValue()                           {}
@@ -150,6 +230,78 @@ func _InterviewsService_GetRole_Handler(srv interface{}, ctx context.Context, de
 	return interceptor(ctx, in, info, handler)
 }
 
+func _InterviewsService_CreateInterview_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateInterviewRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(InterviewsServiceServer).CreateInterview(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: InterviewsService_CreateInterview_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(InterviewsServiceServer).CreateInterview(ctx, req.(*CreateInterviewRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _InterviewsService_GetInterview_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetInterviewRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(InterviewsServiceServer).GetInterview(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: InterviewsService_GetInterview_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(InterviewsServiceServer).GetInterview(ctx, req.(*GetInterviewRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _InterviewsService_ListInterviews_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListInterviewsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(InterviewsServiceServer).ListInterviews(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: InterviewsService_ListInterviews_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(InterviewsServiceServer).ListInterviews(ctx, req.(*ListInterviewsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _InterviewsService_CompleteInterview_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CompleteInterviewRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(InterviewsServiceServer).CompleteInterview(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: InterviewsService_CompleteInterview_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(InterviewsServiceServer).CompleteInterview(ctx, req.(*CompleteInterviewRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // InterviewsService_ServiceDesc is the grpc.ServiceDesc for InterviewsService service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -164,6 +316,22 @@ var InterviewsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetRole",
 			Handler:    _InterviewsService_GetRole_Handler,
+		},
+		{
+			MethodName: "CreateInterview",
+			Handler:    _InterviewsService_CreateInterview_Handler,
+		},
+		{
+			MethodName: "GetInterview",
+			Handler:    _InterviewsService_GetInterview_Handler,
+		},
+		{
+			MethodName: "ListInterviews",
+			Handler:    _InterviewsService_ListInterviews_Handler,
+		},
+		{
+			MethodName: "CompleteInterview",
+			Handler:    _InterviewsService_CompleteInterview_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

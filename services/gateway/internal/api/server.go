@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
 	accountsv1 "github.com/moksho/platform/proto/moksho/accounts/v1"
+	evaluationv1 "github.com/moksho/platform/proto/moksho/evaluation/v1"
 	interviewsv1 "github.com/moksho/platform/proto/moksho/interviews/v1"
 	resumesv1 "github.com/moksho/platform/proto/moksho/resumes/v1"
 )
@@ -47,6 +48,7 @@ type Backends struct {
 	Accounts   accountsv1.AccountsServiceClient
 	Resumes    resumesv1.ResumesServiceClient
 	Interviews interviewsv1.InterviewsServiceClient
+	Evaluation evaluationv1.EvaluationServiceClient
 }
 
 // Server is the API handler.
@@ -138,6 +140,13 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/resumes", true, s.uploadResume},
 		{"GET", "/api/v1/resumes", true, s.listResumes},
 		{"GET", "/api/v1/resumes/{id}", true, s.getResume},
+		{"POST", "/api/v1/interviews", true, s.createInterview},
+		{"GET", "/api/v1/interviews", true, s.listInterviews},
+		{"GET", "/api/v1/interviews/{id}", true, s.getInterview},
+		{"POST", "/api/v1/interviews/{id}/complete", true, s.completeInterview},
+		{"PUT", "/api/v1/interviews/{id}/questions/{qid}/answer", true, s.putAnswer},
+		{"GET", "/api/v1/answers/{id}", true, s.getAnswer},
+		{"GET", "/api/v1/results", true, s.listResults},
 	}
 }
 

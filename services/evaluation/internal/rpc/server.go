@@ -1,0 +1,137 @@
+// Package rpc serves the evaluation use cases over gRPC.
+package rpc
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+
+	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+	"google.golang.org/protobuf/types/known/timestamppb"
+
+	evaluationv1 "github.com/moksho/platform/proto/moksho/evaluation/v1"
+	"github.com/moksho/platform/services/evaluation/internal/app"
+	"github.com/moksho/platform/services/evaluation/internal/score"
+)
+
+// Server implements evaluationv1.EvaluationServiceServer.
+type Server struct {
+	evaluationv1.UnimplementedEvaluationServiceServer
+	svc *app.Service
+	log *slog.Logger
+}
+
+// NewServer returns the gRPC server.
+func NewServer(svc *app.Service, log *slog.Logger) *Server { return &Server{svc: svc, log: log} }
+
+// SubmitAnswer implements evaluationv1.EvaluationServiceServer.
+func (s *Server) SubmitAnswer(ctx context.Context, req *evaluationv1.SubmitAnswerRequest) (*evaluationv1.SubmitAnswerResponse, error) {
+	q := req.GetQuestion()
+	a, err := s.svc.SubmitText(ctx, app.TextAnswer{
+		UserID: req.GetUserId(), InterviewID: req.GetInterviewId(), QuestionID: req.GetQuestionId(),
+		RoleID: req.GetRoleId(), InvitationID: req.GetInvitationId(), QuestionCount: int(req.GetQuestionCount()),
+		Question: score.Question{Text: q.GetText(), Kind: q.GetKind(), Competency: q.GetCompetency(), Skill: q.GetSkill(), TalkingPoints: q.GetTalkingPoints()},
+		Text:     req.GetText(),
+	})
+	if err != nil {
+		return nil, s.toStatus(ctx, err)
+	}
+	return &evaluationv1.SubmitAnswerResponse{Answer: AnswerToProto(a)}, nil
+}
+
+// GetAnswer implements evaluationv1.EvaluationServiceServer.
+func (s *Server) GetAnswer(ctx context.Context, req *evaluationv1.GetAnswerRequest) (*evaluationv1.GetAnswerResponse, error) {
+	a, err := s.svc.GetAnswer(ctx, req.GetUserId(), req.GetAnswerId())
+	if err != nil {
+		return nil, s.toStatus(ctx, err)
+	}
+	return &evaluationv1.GetAnswerResponse{Answer: AnswerToProto(a)}, nil
+}
+
+// ListResults implements evaluationv1.EvaluationServiceServer.
+func (s *Server) ListResults(ctx context.Context, req *evaluationv1.ListResultsRequest) (*evaluationv1.ListResultsResponse, error) {
+	list, err := s.svc.Results(ctx, req.GetUserId())
+	if err != nil {
+		return nil, s.toStatus(ctx, err)
+	}
+	out := &evaluationv1.ListResultsResponse{Results: make([]*evaluationv1.Result, 0, len(list))}
+	for _, r := range list {
+		pr := &evaluationv1.Result{
+			InterviewId: r.ID, RoleId: r.RoleID, BestAnswerId: r.BestAnswerID,
+			Answered: int32(r.Answered), QuestionCount: int32(r.QuestionCount), ExpiresAt: timestamppb.New(r.ExpiresAt),
+			Dimensions: dimensions(r.Dimensions),
+		}
+		if r.OverallScore != nil {
+			pr.OverallScore = *r.OverallScore
+		}
+		if r.ScoredAt != nil {
+			pr.ScoredAt = timestamppb.New(*r.ScoredAt)
+		}
+		out.Results = append(out.Results, pr)
+	}
+	return out, nil
+}
+
+func (s *Server) toStatus(ctx context.Context, err error) error {
+	var ve *app.ValidationError
+	switch {
+	case errors.As(err, &ve):
+		st := status.New(codes.InvalidArgument, ve.Message)
+		if d, derr := st.WithDetails(&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{{
+			Field: ve.Field, Reason: ve.Code, Description: ve.Message,
+		}}}); derr == nil {
+			st = d
+		}
+		return st.Err()
+	case errors.Is(err, app.ErrFinished):
+		return status.Error(codes.FailedPrecondition, err.Error())
+	case errors.Is(err, app.ErrNotFound):
+		return status.Error(codes.NotFound, "not found")
+	case errors.Is(err, context.Canceled):
+		return status.Error(codes.Canceled, "canceled")
+	case errors.Is(err, context.DeadlineExceeded):
+		return status.Error(codes.DeadlineExceeded, "deadline exceeded")
+	}
+	s.log.ErrorContext(ctx, "evaluation request failed", "err", err)
+	return status.Error(codes.Internal, "internal error")
+}
+
+// AnswerToProto converts an answer for the wire.
+func AnswerToProto(a app.Answer) *evaluationv1.Answer {
+	out := &evaluationv1.Answer{
+		Id: a.ID, UserId: a.UserID, InterviewId: a.InterviewID, QuestionId: a.QuestionID,
+		Status: statusToProto(a.Status), Transcript: a.Transcript, Score: a.Score, Dimensions: dimensions(a.Dimensions),
+		Feedback: a.Feedback, RubricVersion: a.RubricVersion, FailureReason: a.FailureReason, QuestionText: a.Question.Text,
+		CreatedAt: timestamppb.New(a.CreatedAt), ExpiresAt: timestamppb.New(a.ExpiresAt),
+	}
+	if a.ScoredAt != nil {
+		out.ScoredAt = timestamppb.New(*a.ScoredAt)
+	}
+	return out
+}
+
+func dimensions(ds []score.Dimension) []*evaluationv1.Dimension {
+	out := make([]*evaluationv1.Dimension, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, &evaluationv1.Dimension{Name: d.Name, Score: d.Score, Feedback: d.Feedback})
+	}
+	return out
+}
+
+func statusToProto(s app.Status) evaluationv1.AnswerStatus {
+	switch s {
+	case app.StatusReceived:
+		return evaluationv1.AnswerStatus_ANSWER_STATUS_RECEIVED
+	case app.StatusTranscribing:
+		return evaluationv1.AnswerStatus_ANSWER_STATUS_TRANSCRIBING
+	case app.StatusScoring:
+		return evaluationv1.AnswerStatus_ANSWER_STATUS_SCORING
+	case app.StatusScored:
+		return evaluationv1.AnswerStatus_ANSWER_STATUS_SCORED
+	case app.StatusFailed:
+		return evaluationv1.AnswerStatus_ANSWER_STATUS_FAILED
+	}
+	return evaluationv1.AnswerStatus_ANSWER_STATUS_UNSPECIFIED
+}
