@@ -14,12 +14,15 @@ FUZZ_TIME    ?= 10s
 
 include mk/proto.mk
 
-.PHONY: help run test test-short lint fmt vet staticcheck tidy bench e2e fuzz pg pg-stop clean
+.PHONY: deps help run test test-short lint fmt vet staticcheck tidy bench e2e fuzz pg pg-stop clean
 
 help: ## List the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sort | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-16s\033[0m %s\n", $$1, $$2}'
 
-run: ## Run the whole platform (web client at http://127.0.0.1:8080)
+deps: ## Install missing system packages (PostgreSQL, ffmpeg, pocketsphinx) with apt-get
+	@./scripts/deps.sh
+
+run: deps ## Run the whole platform (web client at http://127.0.0.1:8080)
 	go run ./deploy/local/cmd/moksho
 
 pg: ## Find or start the PostgreSQL server used by run and test; print its URL
@@ -32,24 +35,27 @@ pg-stop: ## Stop the private PostgreSQL cluster under .data/pg, if one runs
 		if [ "$$(id -u)" = 0 ]; then runuser -u postgres -- $$pgctl -D "$$dir" -m fast stop; else $$pgctl -D "$$dir" -m fast stop; fi; \
 	else echo "no private cluster running"; fi
 
-test: ## Run every module's tests against real PostgreSQL, JetStream and S3
+test: deps ## Run every module's tests against real PostgreSQL, JetStream and S3
 	@url=$$(go run ./deploy/local/cmd/pgup) || exit 1; \
 	MOKSHO_TEST_DATABASE_URL="$$url" go test $(GO_TEST_FLAGS) $(PACKAGES)
 
-test-short: ## Run the fast tests only (-short)
+test-short: deps ## Run the fast tests only (-short)
 	@url=$$(go run ./deploy/local/cmd/pgup) || exit 1; \
 	MOKSHO_TEST_DATABASE_URL="$$url" go test -short -count=1 $(PACKAGES)
 
-e2e: ## Start deploy/local for real and drive the HTTP API end to end
+e2e: deps ## Start deploy/local for real and drive the HTTP API end to end
 	@url=$$(go run ./deploy/local/cmd/pgup) || exit 1; \
 	MOKSHO_TEST_DATABASE_URL="$$url" go test -count=1 -tags e2e -timeout 20m ./deploy/local/e2e/...
 
-bench: ## Run the benchmarks and quality measurements recorded in docs/benchmarks.md
+bench: deps ## Run the benchmarks and quality measurements recorded in docs/benchmarks.md
 	@echo "# Resume pipeline quality on the labelled fixtures (skills precision/recall, own role's rank)"
 	@go test -count=1 -v -run '^TestQuality$$' ./services/resumes/ | sed -n 's/^ *quality_test.go:[0-9]*: //p'
 	@echo
 	@echo "# Answer scoring: calibration against human grades (Spearman) and the hold-out set"
 	@go test -count=1 -v -run '^(TestCalibration|TestHoldout)$$' ./services/evaluation/internal/score/ | sed -n 's/^ *[a-z_]*_test.go:[0-9]*: //p'
+	@echo
+	@echo "# Offline transcription (pocketsphinx): word error rate and real-time factor"
+	@go test -count=1 -v -run '^TestWordErrorRate$$' ./services/evaluation/internal/transcribe/ | sed -n 's/^ *[a-z_]*_test.go:[0-9]*: //p' | grep -E '^(file|wer|rtf)'
 	@echo
 	@echo "# Answer scoring speed, one core (go test -bench)"
 	@go test -run '^$$' -bench . -benchtime 2s -cpu 1 ./services/evaluation/internal/score/ | grep -E '^Benchmark|^cpu'

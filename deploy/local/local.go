@@ -10,16 +10,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/moksho/platform/pkg/blob"
 	"github.com/moksho/platform/pkg/blob/fakes3"
 	"github.com/moksho/platform/pkg/logging"
 	"github.com/moksho/platform/pkg/natsserver"
@@ -131,7 +135,9 @@ func Start(ctx context.Context, o Options) (*Platform, error) {
 		natsSrv.Shutdown()
 		return nil, err
 	}
-	s3Srv := &http.Server{Handler: s3Handler, ReadHeaderTimeout: 10 * time.Second}
+	// The in-process S3 writes error responses after their headers, which
+	// net/http reports on every miss; that is noise, not a fault.
+	s3Srv := &http.Server{Handler: s3Handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: log.New(io.Discard, "", 0)}
 
 	// Loopback listeners for every service, bound before start so that
 	// each knows where the others are.
@@ -188,10 +194,23 @@ func Start(ctx context.Context, o Options) (*Platform, error) {
 		o.TuneInterviews(&icfg)
 	}
 	ecfg := evaluation.Config{
-		DatabaseURL:   dbs["evaluation"],
-		NATSURL:       natsSrv.ClientURL(),
-		GRPCListener:  evaluationGRPC,
-		AdminListener: evaluationAdmin,
+		// Transcription holds a connection while it runs: a larger pool.
+		DatabaseURL:      dbs["evaluation"] + poolParam(dbs["evaluation"], 16),
+		NATSURL:          natsSrv.ClientURL(),
+		GRPCListener:     evaluationGRPC,
+		AdminListener:    evaluationAdmin,
+		MediaMaxBytes:    200 << 20,
+		MediaMaxDuration: 10 * time.Minute,
+		MediaURLTTL:      10 * time.Minute,
+		// The in-process S3, reachable by the browser on loopback for
+		// playback links.
+		S3: blob.Config{
+			Endpoint: "http://" + s3Lis.Addr().String(), Region: "us-east-1", Bucket: "recordings",
+			AccessKeyID: "local", SecretAccessKey: "local-secret", UsePathStyle: true,
+		},
+		TranscribeAttempts:    4,
+		TranscribeBackoff:     2 * time.Second,
+		TranscribeConcurrency: 1,
 	}
 	if o.TuneEvaluation != nil {
 		o.TuneEvaluation(&ecfg)
@@ -201,6 +220,8 @@ func Start(ctx context.Context, o Options) (*Platform, error) {
 		ResumesAddr:       resumesGRPC.Addr().String(),
 		InterviewsAddr:    interviewsGRPC.Addr().String(),
 		EvaluationAddr:    evaluationGRPC.Addr().String(),
+		MaxMediaBytes:     200 << 20,
+		MediaTimeout:      10 * time.Minute,
 		MaxJSONBody:       64 << 10,
 		LoginIPBurst:      20,
 		LoginIPEvery:      3 * time.Second,
@@ -303,6 +324,15 @@ func withDefaults(o Options) Options {
 		o.DBPrefix = "moksho_"
 	}
 	return o
+}
+
+// poolParam appends a pgxpool size to a database URL.
+func poolParam(url string, n int) string {
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	return fmt.Sprintf("%spool_max_conns=%d", sep, n)
 }
 
 // engineCacheDir is where the resumes service keeps its PDF engine's

@@ -58,22 +58,22 @@ const maxKeyLen = 1024
 type Config struct {
 	// Endpoint overrides the S3 endpoint URL, for MinIO or the in-process
 	// fake ("http://127.0.0.1:9000"). Empty means AWS S3.
-	Endpoint string
+	Endpoint string `env:"ENDPOINT"`
 	// Region of the bucket. Empty means the AWS default chain's region, or
 	// us-east-1 when that has none either.
-	Region string
+	Region string `env:"REGION"`
 	// AccessKeyID and SecretAccessKey are static credentials. Both empty
 	// means the AWS default credential chain.
-	AccessKeyID     string
-	SecretAccessKey string
+	AccessKeyID     string `env:"ACCESS_KEY_ID"`
+	SecretAccessKey string `env:"SECRET_ACCESS_KEY" secret:"true"`
 	// Bucket holds every object of this Store. Required.
-	Bucket string
+	Bucket string `env:"BUCKET"`
 	// UsePathStyle addresses objects as endpoint/bucket/key rather than
 	// bucket.endpoint/key, which MinIO and the fake need.
-	UsePathStyle bool
+	UsePathStyle bool `env:"USE_PATH_STYLE"`
 	// PresignTTL is the default validity of presigned URLs; zero means
 	// DefaultPresignTTL.
-	PresignTTL time.Duration
+	PresignTTL time.Duration `env:"PRESIGN_TTL"`
 }
 
 // LogValue lets a service log its configuration at start without leaking
@@ -147,6 +147,9 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 			o.BaseEndpoint = aws.String(cfg.Endpoint)
 		}
 		o.UsePathStyle = cfg.UsePathStyle
+		// Stores without checksums (MinIO, the in-process fake) would make
+		// the SDK print a debug line on every download.
+		o.DisableLogOutputChecksumValidationSkipped = true
 	})
 	ttl := cfg.PresignTTL
 	if ttl == 0 {

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/moksho/platform/pkg/admin"
+	"github.com/moksho/platform/pkg/blob"
 	"github.com/moksho/platform/pkg/bus"
 	"github.com/moksho/platform/pkg/clock"
 	"github.com/moksho/platform/pkg/llm"
@@ -25,9 +26,11 @@ import (
 	"github.com/moksho/platform/services/evaluation/internal/app"
 	"github.com/moksho/platform/services/evaluation/internal/events"
 	"github.com/moksho/platform/services/evaluation/internal/judge"
+	"github.com/moksho/platform/services/evaluation/internal/media"
 	evaluationrpc "github.com/moksho/platform/services/evaluation/internal/rpc"
 	"github.com/moksho/platform/services/evaluation/internal/score"
 	"github.com/moksho/platform/services/evaluation/internal/store"
+	"github.com/moksho/platform/services/evaluation/internal/transcribe"
 )
 
 // Name is the service name (env prefix MOKSHO_EVALUATION_).
@@ -56,6 +59,19 @@ type Config struct {
 	LLM         llm.Config `envPrefix:"LLM_"`
 	JudgeWeight float64    `env:"JUDGE_WEIGHT" envDefault:"0.3"`
 
+	// Recordings: object storage (MOKSHO_EVALUATION_S3_*), limits, and the
+	// transcription engine: an OpenAI-compatible /audio/transcriptions
+	// endpoint when MOKSHO_EVALUATION_WHISPER_BASE_URL is set, else the
+	// offline pocketsphinx.
+	S3                    blob.Config              `envPrefix:"S3_"`
+	MediaMaxBytes         int64                    `env:"MEDIA_MAX_BYTES" envDefault:"209715200"`
+	MediaMaxDuration      time.Duration            `env:"MEDIA_MAX_DURATION" envDefault:"10m"`
+	Whisper               transcribe.WhisperConfig `envPrefix:"WHISPER_"`
+	TranscribeAttempts    int                      `env:"TRANSCRIBE_ATTEMPTS" envDefault:"4"`
+	TranscribeBackoff     time.Duration            `env:"TRANSCRIBE_BACKOFF" envDefault:"2s"`
+	TranscribeConcurrency int                      `env:"TRANSCRIBE_CONCURRENCY" envDefault:"1"`
+	MediaURLTTL           time.Duration            `env:"MEDIA_URL_TTL" envDefault:"10m"`
+
 	GRPCListener  net.Listener `env:"-"`
 	AdminListener net.Listener `env:"-"`
 	Clock         clock.Clock  `env:"-"`
@@ -83,7 +99,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	defer nc.Drain() //nolint:errcheck // closing at shutdown; nothing to do on error
 
-	svc := app.NewService(store.New(pool), cfg.Clock)
+	svc := app.NewService(store.New(pool), cfg.Clock, log)
 	if cfg.LLM.Enabled() {
 		client, err := llm.New(cfg.LLM)
 		if err != nil {
@@ -95,6 +111,12 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		})
 		log.Info("model judge enabled", "model", cfg.LLM.Model, "weight", j.Weight())
 	}
+
+	rec, err := recordings(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	svc.WithRecordings(rec)
 
 	grpcLis, err := service.Listen(cfg.GRPCListener, cfg.GRPCAddr)
 	if err != nil {
@@ -118,8 +140,43 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	g.Go(func() error { return srv.Serve(ctx, grpcLis) })
 	g.Go(func() error { return adm.Serve(ctx, adminLis) })
 	g.Go(func() error { return relay.Run(ctx) })
-	for _, c := range events.Consumers(pool, js, svc, log, reg, cfg.ScoreConcurrency) {
+	for _, c := range events.Consumers(pool, js, svc, log, reg, events.Options{
+		ScoreConcurrency: cfg.ScoreConcurrency, TranscribeConcurrency: max(1, cfg.TranscribeConcurrency),
+		TranscribeAckWait: 2 * time.Minute,
+	}) {
 		g.Go(func() error { return c.Run(ctx) })
 	}
 	return g.Wait()
+}
+
+// recordings wires object storage, ffmpeg and the transcription engine.
+func recordings(ctx context.Context, cfg Config, log *slog.Logger) (*app.Recordings, error) {
+	if err := media.Available(); err != nil {
+		return nil, err
+	}
+	if cfg.S3.Bucket == "" {
+		return nil, fmt.Errorf("recordings need a bucket: set MOKSHO_EVALUATION_S3_BUCKET")
+	}
+	store, err := blob.New(ctx, cfg.S3)
+	if err != nil {
+		return nil, fmt.Errorf("recording storage: %w", err)
+	}
+	if err := store.EnsureBucket(ctx); err != nil {
+		return nil, fmt.Errorf("recording storage: %w", err)
+	}
+	var engine transcribe.Engine
+	if cfg.Whisper.BaseURL != "" {
+		w, err := transcribe.NewWhisperAPI(cfg.Whisper)
+		if err != nil {
+			return nil, fmt.Errorf("whisper engine: %w", err)
+		}
+		engine = w
+	} else {
+		engine = transcribe.NewPocketsphinx(transcribe.PocketsphinxConfig{})
+	}
+	log.Info("recorded answers enabled", "engine", engine.Name(), "max_bytes", cfg.MediaMaxBytes, "max_duration", cfg.MediaMaxDuration.String())
+	return &app.Recordings{Media: store, Engine: engine, Config: app.RecordingConfig{
+		MaxBytes: cfg.MediaMaxBytes, MaxDuration: cfg.MediaMaxDuration,
+		Attempts: max(1, cfg.TranscribeAttempts), Backoff: cfg.TranscribeBackoff, URLTTL: cfg.MediaURLTTL,
+	}}, nil
 }

@@ -55,6 +55,10 @@ type Config struct {
 	LoginAccountBurst int           `env:"LOGIN_ACCOUNT_BURST" envDefault:"5"`
 	LoginAccountEvery time.Duration `env:"LOGIN_ACCOUNT_EVERY" envDefault:"1m"`
 	RequestTimeout    time.Duration `env:"REQUEST_TIMEOUT" envDefault:"15s"`
+	// MaxMediaBytes bounds a recorded answer (default 200 MB); a recording
+	// may take MediaTimeout to upload.
+	MaxMediaBytes int64         `env:"MAX_MEDIA_BYTES" envDefault:"209715200"`
+	MediaTimeout  time.Duration `env:"MEDIA_TIMEOUT" envDefault:"10m"`
 
 	// HTTPListener and AdminListener, when set, replace the addresses.
 	HTTPListener  net.Listener `env:"-"`
@@ -150,7 +154,7 @@ func Handler(cfg Config, be api.Backends, log *slog.Logger, reg *prometheus.Regi
 		TrustedOrigins: cfg.TrustedOrigins, MaxJSONBody: cfg.MaxJSONBody,
 		LoginIPEvery: cfg.LoginIPEvery, LoginIPBurst: cfg.LoginIPBurst,
 		LoginAccountEvery: cfg.LoginAccountEvery, LoginAccountBurst: cfg.LoginAccountBurst,
-		RequestTimeout: cfg.RequestTimeout,
+		RequestTimeout: cfg.RequestTimeout, MaxMediaBytes: cfg.MaxMediaBytes, MediaTimeout: cfg.MediaTimeout,
 	}, be, log, reg)
 	pages, err := web.New(be.Accounts, log)
 	if err != nil {

@@ -44,7 +44,7 @@ func main() {
 	duration := flag.Duration("duration", 4*time.Second, "length of each throughput round")
 	rounds := flag.Int("rounds", 5, "throughput rounds per target, alternating bare and gateway")
 	rateHz := flag.Int("rate", 1000, "requests per second in the latency measurement")
-	suite := flag.String("suite", "all", `what to measure: "me", "resumes", "answers" or "all"`)
+	suite := flag.String("suite", "all", `what to measure: "me", "resumes", "answers", "recordings" or "all"`)
 	only := flag.String("only", "", `measure one target only: "bare" or "gateway" (for profiling)`)
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (platform and load) to this file")
 	flag.Parse()
@@ -95,6 +95,11 @@ func run(suite string, conns int, duration time.Duration, rounds, rateHz int, on
 	defer stopBare()
 	if suite == "all" || suite == "answers" {
 		if err := benchAnswers(p.URL, bare, cookie, 50, 20*time.Second); err != nil {
+			return err
+		}
+	}
+	if suite == "all" || suite == "recordings" {
+		if err := benchRecordings(p.URL, p.S3URL, cookie, 3); err != nil {
 			return err
 		}
 	}

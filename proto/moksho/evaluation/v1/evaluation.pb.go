@@ -260,6 +260,511 @@ func (x *SubmitAnswerRequest) GetInvitationId() string {
 	return ""
 }
 
+// SubmitRecordingRequest is one message of a recording's upload stream.
+type SubmitRecordingRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to Part:
+	//
+	//	*SubmitRecordingRequest_Header
+	//	*SubmitRecordingRequest_Chunk
+	Part          isSubmitRecordingRequest_Part `protobuf_oneof:"part"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubmitRecordingRequest) Reset() {
+	*x = SubmitRecordingRequest{}
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[2]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubmitRecordingRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubmitRecordingRequest) ProtoMessage() {}
+
+func (x *SubmitRecordingRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[2]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubmitRecordingRequest.ProtoReflect.Descriptor instead.
+func (*SubmitRecordingRequest) Descriptor() ([]byte, []int) {
+	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{2}
+}
+
+func (x *SubmitRecordingRequest) GetPart() isSubmitRecordingRequest_Part {
+	if x != nil {
+		return x.Part
+	}
+	return nil
+}
+
+func (x *SubmitRecordingRequest) GetHeader() *RecordingHeader {
+	if x != nil {
+		if x, ok := x.Part.(*SubmitRecordingRequest_Header); ok {
+			return x.Header
+		}
+	}
+	return nil
+}
+
+func (x *SubmitRecordingRequest) GetChunk() []byte {
+	if x != nil {
+		if x, ok := x.Part.(*SubmitRecordingRequest_Chunk); ok {
+			return x.Chunk
+		}
+	}
+	return nil
+}
+
+type isSubmitRecordingRequest_Part interface {
+	isSubmitRecordingRequest_Part()
+}
+
+type SubmitRecordingRequest_Header struct {
+	Header *RecordingHeader `protobuf:"bytes,1,opt,name=header,proto3,oneof"`
+}
+
+type SubmitRecordingRequest_Chunk struct {
+	Chunk []byte `protobuf:"bytes,2,opt,name=chunk,proto3,oneof"`
+}
+
+func (*SubmitRecordingRequest_Header) isSubmitRecordingRequest_Part() {}
+
+func (*SubmitRecordingRequest_Chunk) isSubmitRecordingRequest_Part() {}
+
+// RecordingHeader says which question a recording answers; it comes first.
+type RecordingHeader struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	InterviewId   string                 `protobuf:"bytes,2,opt,name=interview_id,json=interviewId,proto3" json:"interview_id,omitempty"`
+	QuestionId    string                 `protobuf:"bytes,3,opt,name=question_id,json=questionId,proto3" json:"question_id,omitempty"`
+	Question      *QuestionSnapshot      `protobuf:"bytes,4,opt,name=question,proto3" json:"question,omitempty"`
+	QuestionCount int32                  `protobuf:"varint,5,opt,name=question_count,json=questionCount,proto3" json:"question_count,omitempty"`
+	RoleId        string                 `protobuf:"bytes,6,opt,name=role_id,json=roleId,proto3" json:"role_id,omitempty"`
+	InvitationId  string                 `protobuf:"bytes,7,opt,name=invitation_id,json=invitationId,proto3" json:"invitation_id,omitempty"`
+	// The declared type, e.g. "video/webm;codecs=vp8,opus".
+	ContentType   string `protobuf:"bytes,8,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RecordingHeader) Reset() {
+	*x = RecordingHeader{}
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[3]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RecordingHeader) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RecordingHeader) ProtoMessage() {}
+
+func (x *RecordingHeader) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[3]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RecordingHeader.ProtoReflect.Descriptor instead.
+func (*RecordingHeader) Descriptor() ([]byte, []int) {
+	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{3}
+}
+
+func (x *RecordingHeader) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *RecordingHeader) GetInterviewId() string {
+	if x != nil {
+		return x.InterviewId
+	}
+	return ""
+}
+
+func (x *RecordingHeader) GetQuestionId() string {
+	if x != nil {
+		return x.QuestionId
+	}
+	return ""
+}
+
+func (x *RecordingHeader) GetQuestion() *QuestionSnapshot {
+	if x != nil {
+		return x.Question
+	}
+	return nil
+}
+
+func (x *RecordingHeader) GetQuestionCount() int32 {
+	if x != nil {
+		return x.QuestionCount
+	}
+	return 0
+}
+
+func (x *RecordingHeader) GetRoleId() string {
+	if x != nil {
+		return x.RoleId
+	}
+	return ""
+}
+
+func (x *RecordingHeader) GetInvitationId() string {
+	if x != nil {
+		return x.InvitationId
+	}
+	return ""
+}
+
+func (x *RecordingHeader) GetContentType() string {
+	if x != nil {
+		return x.ContentType
+	}
+	return ""
+}
+
+// SubmitRecordingResponse is the recorded answer.
+type SubmitRecordingResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Answer        *Answer                `protobuf:"bytes,1,opt,name=answer,proto3" json:"answer,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubmitRecordingResponse) Reset() {
+	*x = SubmitRecordingResponse{}
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubmitRecordingResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubmitRecordingResponse) ProtoMessage() {}
+
+func (x *SubmitRecordingResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubmitRecordingResponse.ProtoReflect.Descriptor instead.
+func (*SubmitRecordingResponse) Descriptor() ([]byte, []int) {
+	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *SubmitRecordingResponse) GetAnswer() *Answer {
+	if x != nil {
+		return x.Answer
+	}
+	return nil
+}
+
+// CorrectTranscriptRequest is the candidate's corrected transcript.
+type CorrectTranscriptRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	AnswerId      string                 `protobuf:"bytes,2,opt,name=answer_id,json=answerId,proto3" json:"answer_id,omitempty"`
+	Text          string                 `protobuf:"bytes,3,opt,name=text,proto3" json:"text,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CorrectTranscriptRequest) Reset() {
+	*x = CorrectTranscriptRequest{}
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[5]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CorrectTranscriptRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CorrectTranscriptRequest) ProtoMessage() {}
+
+func (x *CorrectTranscriptRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[5]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CorrectTranscriptRequest.ProtoReflect.Descriptor instead.
+func (*CorrectTranscriptRequest) Descriptor() ([]byte, []int) {
+	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{5}
+}
+
+func (x *CorrectTranscriptRequest) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *CorrectTranscriptRequest) GetAnswerId() string {
+	if x != nil {
+		return x.AnswerId
+	}
+	return ""
+}
+
+func (x *CorrectTranscriptRequest) GetText() string {
+	if x != nil {
+		return x.Text
+	}
+	return ""
+}
+
+// CorrectTranscriptResponse is the answer, queued for scoring again.
+type CorrectTranscriptResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Answer        *Answer                `protobuf:"bytes,1,opt,name=answer,proto3" json:"answer,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CorrectTranscriptResponse) Reset() {
+	*x = CorrectTranscriptResponse{}
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[6]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CorrectTranscriptResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CorrectTranscriptResponse) ProtoMessage() {}
+
+func (x *CorrectTranscriptResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[6]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CorrectTranscriptResponse.ProtoReflect.Descriptor instead.
+func (*CorrectTranscriptResponse) Descriptor() ([]byte, []int) {
+	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{6}
+}
+
+func (x *CorrectTranscriptResponse) GetAnswer() *Answer {
+	if x != nil {
+		return x.Answer
+	}
+	return nil
+}
+
+// RetryAnswerRequest names a failed answer of a user.
+type RetryAnswerRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	UserId        string                 `protobuf:"bytes,1,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	AnswerId      string                 `protobuf:"bytes,2,opt,name=answer_id,json=answerId,proto3" json:"answer_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RetryAnswerRequest) Reset() {
+	*x = RetryAnswerRequest{}
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RetryAnswerRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RetryAnswerRequest) ProtoMessage() {}
+
+func (x *RetryAnswerRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RetryAnswerRequest.ProtoReflect.Descriptor instead.
+func (*RetryAnswerRequest) Descriptor() ([]byte, []int) {
+	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *RetryAnswerRequest) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *RetryAnswerRequest) GetAnswerId() string {
+	if x != nil {
+		return x.AnswerId
+	}
+	return ""
+}
+
+// RetryAnswerResponse is the answer, queued again.
+type RetryAnswerResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Answer        *Answer                `protobuf:"bytes,1,opt,name=answer,proto3" json:"answer,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RetryAnswerResponse) Reset() {
+	*x = RetryAnswerResponse{}
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RetryAnswerResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RetryAnswerResponse) ProtoMessage() {}
+
+func (x *RetryAnswerResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RetryAnswerResponse.ProtoReflect.Descriptor instead.
+func (*RetryAnswerResponse) Descriptor() ([]byte, []int) {
+	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *RetryAnswerResponse) GetAnswer() *Answer {
+	if x != nil {
+		return x.Answer
+	}
+	return nil
+}
+
+// Delivery is what the recording shows of how the answer was spoken.
+type Delivery struct {
+	state          protoimpl.MessageState `protogen:"open.v1"`
+	WordsPerMinute float64                `protobuf:"fixed64,1,opt,name=words_per_minute,json=wordsPerMinute,proto3" json:"words_per_minute,omitempty"`
+	// Filler words per 100 words.
+	FillerRate float64 `protobuf:"fixed64,2,opt,name=filler_rate,json=fillerRate,proto3" json:"filler_rate,omitempty"`
+	// Pauses longer than three seconds.
+	LongPauses    int32   `protobuf:"varint,3,opt,name=long_pauses,json=longPauses,proto3" json:"long_pauses,omitempty"`
+	TalkSeconds   float64 `protobuf:"fixed64,4,opt,name=talk_seconds,json=talkSeconds,proto3" json:"talk_seconds,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Delivery) Reset() {
+	*x = Delivery{}
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[9]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Delivery) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Delivery) ProtoMessage() {}
+
+func (x *Delivery) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[9]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Delivery.ProtoReflect.Descriptor instead.
+func (*Delivery) Descriptor() ([]byte, []int) {
+	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{9}
+}
+
+func (x *Delivery) GetWordsPerMinute() float64 {
+	if x != nil {
+		return x.WordsPerMinute
+	}
+	return 0
+}
+
+func (x *Delivery) GetFillerRate() float64 {
+	if x != nil {
+		return x.FillerRate
+	}
+	return 0
+}
+
+func (x *Delivery) GetLongPauses() int32 {
+	if x != nil {
+		return x.LongPauses
+	}
+	return 0
+}
+
+func (x *Delivery) GetTalkSeconds() float64 {
+	if x != nil {
+		return x.TalkSeconds
+	}
+	return 0
+}
+
 // SubmitAnswerResponse is the recorded answer.
 type SubmitAnswerResponse struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -270,7 +775,7 @@ type SubmitAnswerResponse struct {
 
 func (x *SubmitAnswerResponse) Reset() {
 	*x = SubmitAnswerResponse{}
-	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[2]
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -282,7 +787,7 @@ func (x *SubmitAnswerResponse) String() string {
 func (*SubmitAnswerResponse) ProtoMessage() {}
 
 func (x *SubmitAnswerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[2]
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -295,7 +800,7 @@ func (x *SubmitAnswerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubmitAnswerResponse.ProtoReflect.Descriptor instead.
 func (*SubmitAnswerResponse) Descriptor() ([]byte, []int) {
-	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{2}
+	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *SubmitAnswerResponse) GetAnswer() *Answer {
@@ -317,7 +822,7 @@ type Dimension struct {
 
 func (x *Dimension) Reset() {
 	*x = Dimension{}
-	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[3]
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -329,7 +834,7 @@ func (x *Dimension) String() string {
 func (*Dimension) ProtoMessage() {}
 
 func (x *Dimension) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[3]
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -342,7 +847,7 @@ func (x *Dimension) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Dimension.ProtoReflect.Descriptor instead.
 func (*Dimension) Descriptor() ([]byte, []int) {
-	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{3}
+	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *Dimension) GetName() string {
@@ -385,13 +890,25 @@ type Answer struct {
 	CreatedAt     *timestamppb.Timestamp `protobuf:"bytes,13,opt,name=created_at,json=createdAt,proto3" json:"created_at,omitempty"`
 	ScoredAt      *timestamppb.Timestamp `protobuf:"bytes,14,opt,name=scored_at,json=scoredAt,proto3" json:"scored_at,omitempty"`
 	ExpiresAt     *timestamppb.Timestamp `protobuf:"bytes,15,opt,name=expires_at,json=expiresAt,proto3" json:"expires_at,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// Recorded answers only.
+	Recorded    bool   `protobuf:"varint,16,opt,name=recorded,proto3" json:"recorded,omitempty"`
+	ContentType string `protobuf:"bytes,17,opt,name=content_type,json=contentType,proto3" json:"content_type,omitempty"`
+	MediaBytes  int64  `protobuf:"varint,18,opt,name=media_bytes,json=mediaBytes,proto3" json:"media_bytes,omitempty"`
+	// A short-lived link to watch or listen to the recording.
+	MediaUrl string `protobuf:"bytes,19,opt,name=media_url,json=mediaUrl,proto3" json:"media_url,omitempty"`
+	// What the engine heard, when the candidate corrected it.
+	MachineTranscript   string    `protobuf:"bytes,20,opt,name=machine_transcript,json=machineTranscript,proto3" json:"machine_transcript,omitempty"`
+	TranscriptCorrected bool      `protobuf:"varint,21,opt,name=transcript_corrected,json=transcriptCorrected,proto3" json:"transcript_corrected,omitempty"`
+	Delivery            *Delivery `protobuf:"bytes,22,opt,name=delivery,proto3" json:"delivery,omitempty"`
+	// Whether the candidate may still correct the transcript.
+	TranscriptCorrectable bool `protobuf:"varint,23,opt,name=transcript_correctable,json=transcriptCorrectable,proto3" json:"transcript_correctable,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *Answer) Reset() {
 	*x = Answer{}
-	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[4]
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -403,7 +920,7 @@ func (x *Answer) String() string {
 func (*Answer) ProtoMessage() {}
 
 func (x *Answer) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[4]
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -416,7 +933,7 @@ func (x *Answer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Answer.ProtoReflect.Descriptor instead.
 func (*Answer) Descriptor() ([]byte, []int) {
-	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{4}
+	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *Answer) GetId() string {
@@ -524,6 +1041,62 @@ func (x *Answer) GetExpiresAt() *timestamppb.Timestamp {
 	return nil
 }
 
+func (x *Answer) GetRecorded() bool {
+	if x != nil {
+		return x.Recorded
+	}
+	return false
+}
+
+func (x *Answer) GetContentType() string {
+	if x != nil {
+		return x.ContentType
+	}
+	return ""
+}
+
+func (x *Answer) GetMediaBytes() int64 {
+	if x != nil {
+		return x.MediaBytes
+	}
+	return 0
+}
+
+func (x *Answer) GetMediaUrl() string {
+	if x != nil {
+		return x.MediaUrl
+	}
+	return ""
+}
+
+func (x *Answer) GetMachineTranscript() string {
+	if x != nil {
+		return x.MachineTranscript
+	}
+	return ""
+}
+
+func (x *Answer) GetTranscriptCorrected() bool {
+	if x != nil {
+		return x.TranscriptCorrected
+	}
+	return false
+}
+
+func (x *Answer) GetDelivery() *Delivery {
+	if x != nil {
+		return x.Delivery
+	}
+	return nil
+}
+
+func (x *Answer) GetTranscriptCorrectable() bool {
+	if x != nil {
+		return x.TranscriptCorrectable
+	}
+	return false
+}
+
 // GetAnswerRequest names an answer of a user.
 type GetAnswerRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -535,7 +1108,7 @@ type GetAnswerRequest struct {
 
 func (x *GetAnswerRequest) Reset() {
 	*x = GetAnswerRequest{}
-	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[5]
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -547,7 +1120,7 @@ func (x *GetAnswerRequest) String() string {
 func (*GetAnswerRequest) ProtoMessage() {}
 
 func (x *GetAnswerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[5]
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -560,7 +1133,7 @@ func (x *GetAnswerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAnswerRequest.ProtoReflect.Descriptor instead.
 func (*GetAnswerRequest) Descriptor() ([]byte, []int) {
-	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{5}
+	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *GetAnswerRequest) GetUserId() string {
@@ -587,7 +1160,7 @@ type GetAnswerResponse struct {
 
 func (x *GetAnswerResponse) Reset() {
 	*x = GetAnswerResponse{}
-	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[6]
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -599,7 +1172,7 @@ func (x *GetAnswerResponse) String() string {
 func (*GetAnswerResponse) ProtoMessage() {}
 
 func (x *GetAnswerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[6]
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -612,7 +1185,7 @@ func (x *GetAnswerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetAnswerResponse.ProtoReflect.Descriptor instead.
 func (*GetAnswerResponse) Descriptor() ([]byte, []int) {
-	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{6}
+	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *GetAnswerResponse) GetAnswer() *Answer {
@@ -632,7 +1205,7 @@ type ListResultsRequest struct {
 
 func (x *ListResultsRequest) Reset() {
 	*x = ListResultsRequest{}
-	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[7]
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -644,7 +1217,7 @@ func (x *ListResultsRequest) String() string {
 func (*ListResultsRequest) ProtoMessage() {}
 
 func (x *ListResultsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[7]
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -657,7 +1230,7 @@ func (x *ListResultsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListResultsRequest.ProtoReflect.Descriptor instead.
 func (*ListResultsRequest) Descriptor() ([]byte, []int) {
-	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{7}
+	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *ListResultsRequest) GetUserId() string {
@@ -686,7 +1259,7 @@ type Result struct {
 
 func (x *Result) Reset() {
 	*x = Result{}
-	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[8]
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -698,7 +1271,7 @@ func (x *Result) String() string {
 func (*Result) ProtoMessage() {}
 
 func (x *Result) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[8]
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -711,7 +1284,7 @@ func (x *Result) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Result.ProtoReflect.Descriptor instead.
 func (*Result) Descriptor() ([]byte, []int) {
-	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{8}
+	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *Result) GetInterviewId() string {
@@ -787,7 +1360,7 @@ type ListResultsResponse struct {
 
 func (x *ListResultsResponse) Reset() {
 	*x = ListResultsResponse{}
-	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[9]
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -799,7 +1372,7 @@ func (x *ListResultsResponse) String() string {
 func (*ListResultsResponse) ProtoMessage() {}
 
 func (x *ListResultsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[9]
+	mi := &file_moksho_evaluation_v1_evaluation_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -812,7 +1385,7 @@ func (x *ListResultsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListResultsResponse.ProtoReflect.Descriptor instead.
 func (*ListResultsResponse) Descriptor() ([]byte, []int) {
-	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{9}
+	return file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *ListResultsResponse) GetResults() []*Result {
@@ -844,13 +1417,47 @@ const file_moksho_evaluation_v1_evaluation_proto_rawDesc = "" +
 	"\x0equestion_count\x18\x05 \x01(\x05R\rquestionCount\x12\x17\n" +
 	"\arole_id\x18\x06 \x01(\tR\x06roleId\x12\x12\n" +
 	"\x04text\x18\a \x01(\tR\x04text\x12#\n" +
-	"\rinvitation_id\x18\b \x01(\tR\finvitationId\"L\n" +
+	"\rinvitation_id\x18\b \x01(\tR\finvitationId\"y\n" +
+	"\x16SubmitRecordingRequest\x12?\n" +
+	"\x06header\x18\x01 \x01(\v2%.moksho.evaluation.v1.RecordingHeaderH\x00R\x06header\x12\x16\n" +
+	"\x05chunk\x18\x02 \x01(\fH\x00R\x05chunkB\x06\n" +
+	"\x04part\"\xba\x02\n" +
+	"\x0fRecordingHeader\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12!\n" +
+	"\finterview_id\x18\x02 \x01(\tR\vinterviewId\x12\x1f\n" +
+	"\vquestion_id\x18\x03 \x01(\tR\n" +
+	"questionId\x12B\n" +
+	"\bquestion\x18\x04 \x01(\v2&.moksho.evaluation.v1.QuestionSnapshotR\bquestion\x12%\n" +
+	"\x0equestion_count\x18\x05 \x01(\x05R\rquestionCount\x12\x17\n" +
+	"\arole_id\x18\x06 \x01(\tR\x06roleId\x12#\n" +
+	"\rinvitation_id\x18\a \x01(\tR\finvitationId\x12!\n" +
+	"\fcontent_type\x18\b \x01(\tR\vcontentType\"O\n" +
+	"\x17SubmitRecordingResponse\x124\n" +
+	"\x06answer\x18\x01 \x01(\v2\x1c.moksho.evaluation.v1.AnswerR\x06answer\"d\n" +
+	"\x18CorrectTranscriptRequest\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x1b\n" +
+	"\tanswer_id\x18\x02 \x01(\tR\banswerId\x12\x12\n" +
+	"\x04text\x18\x03 \x01(\tR\x04text\"Q\n" +
+	"\x19CorrectTranscriptResponse\x124\n" +
+	"\x06answer\x18\x01 \x01(\v2\x1c.moksho.evaluation.v1.AnswerR\x06answer\"J\n" +
+	"\x12RetryAnswerRequest\x12\x17\n" +
+	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x1b\n" +
+	"\tanswer_id\x18\x02 \x01(\tR\banswerId\"K\n" +
+	"\x13RetryAnswerResponse\x124\n" +
+	"\x06answer\x18\x01 \x01(\v2\x1c.moksho.evaluation.v1.AnswerR\x06answer\"\x99\x01\n" +
+	"\bDelivery\x12(\n" +
+	"\x10words_per_minute\x18\x01 \x01(\x01R\x0ewordsPerMinute\x12\x1f\n" +
+	"\vfiller_rate\x18\x02 \x01(\x01R\n" +
+	"fillerRate\x12\x1f\n" +
+	"\vlong_pauses\x18\x03 \x01(\x05R\n" +
+	"longPauses\x12!\n" +
+	"\ftalk_seconds\x18\x04 \x01(\x01R\vtalkSeconds\"L\n" +
 	"\x14SubmitAnswerResponse\x124\n" +
 	"\x06answer\x18\x01 \x01(\v2\x1c.moksho.evaluation.v1.AnswerR\x06answer\"Q\n" +
 	"\tDimension\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x14\n" +
 	"\x05score\x18\x02 \x01(\x01R\x05score\x12\x1a\n" +
-	"\bfeedback\x18\x03 \x01(\tR\bfeedback\"\xf5\x04\n" +
+	"\bfeedback\x18\x03 \x01(\tR\bfeedback\"\xc7\a\n" +
 	"\x06Answer\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x17\n" +
 	"\auser_id\x18\x02 \x01(\tR\x06userId\x12!\n" +
@@ -874,7 +1481,16 @@ const file_moksho_evaluation_v1_evaluation_proto_rawDesc = "" +
 	"created_at\x18\r \x01(\v2\x1a.google.protobuf.TimestampR\tcreatedAt\x127\n" +
 	"\tscored_at\x18\x0e \x01(\v2\x1a.google.protobuf.TimestampR\bscoredAt\x129\n" +
 	"\n" +
-	"expires_at\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAtB\b\n" +
+	"expires_at\x18\x0f \x01(\v2\x1a.google.protobuf.TimestampR\texpiresAt\x12\x1a\n" +
+	"\brecorded\x18\x10 \x01(\bR\brecorded\x12!\n" +
+	"\fcontent_type\x18\x11 \x01(\tR\vcontentType\x12\x1f\n" +
+	"\vmedia_bytes\x18\x12 \x01(\x03R\n" +
+	"mediaBytes\x12\x1b\n" +
+	"\tmedia_url\x18\x13 \x01(\tR\bmediaUrl\x12-\n" +
+	"\x12machine_transcript\x18\x14 \x01(\tR\x11machineTranscript\x121\n" +
+	"\x14transcript_corrected\x18\x15 \x01(\bR\x13transcriptCorrected\x12:\n" +
+	"\bdelivery\x18\x16 \x01(\v2\x1e.moksho.evaluation.v1.DeliveryR\bdelivery\x125\n" +
+	"\x16transcript_correctable\x18\x17 \x01(\bR\x15transcriptCorrectableB\b\n" +
 	"\x06_score\"H\n" +
 	"\x10GetAnswerRequest\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\x12\x1b\n" +
@@ -904,9 +1520,12 @@ const file_moksho_evaluation_v1_evaluation_proto_rawDesc = "" +
 	"\x1aANSWER_STATUS_TRANSCRIBING\x10\x02\x12\x19\n" +
 	"\x15ANSWER_STATUS_SCORING\x10\x03\x12\x18\n" +
 	"\x14ANSWER_STATUS_SCORED\x10\x04\x12\x18\n" +
-	"\x14ANSWER_STATUS_FAILED\x10\x052\xbc\x02\n" +
+	"\x14ANSWER_STATUS_FAILED\x10\x052\x88\x05\n" +
 	"\x11EvaluationService\x12e\n" +
-	"\fSubmitAnswer\x12).moksho.evaluation.v1.SubmitAnswerRequest\x1a*.moksho.evaluation.v1.SubmitAnswerResponse\x12\\\n" +
+	"\fSubmitAnswer\x12).moksho.evaluation.v1.SubmitAnswerRequest\x1a*.moksho.evaluation.v1.SubmitAnswerResponse\x12p\n" +
+	"\x0fSubmitRecording\x12,.moksho.evaluation.v1.SubmitRecordingRequest\x1a-.moksho.evaluation.v1.SubmitRecordingResponse(\x01\x12t\n" +
+	"\x11CorrectTranscript\x12..moksho.evaluation.v1.CorrectTranscriptRequest\x1a/.moksho.evaluation.v1.CorrectTranscriptResponse\x12b\n" +
+	"\vRetryAnswer\x12(.moksho.evaluation.v1.RetryAnswerRequest\x1a).moksho.evaluation.v1.RetryAnswerResponse\x12\\\n" +
 	"\tGetAnswer\x12&.moksho.evaluation.v1.GetAnswerRequest\x1a'.moksho.evaluation.v1.GetAnswerResponse\x12b\n" +
 	"\vListResults\x12(.moksho.evaluation.v1.ListResultsRequest\x1a).moksho.evaluation.v1.ListResultsResponseB\xe1\x01\n" +
 	"\x18com.moksho.evaluation.v1B\x0fEvaluationProtoP\x01ZBgithub.com/moksho/platform/proto/moksho/evaluation/v1;evaluationv1\xa2\x02\x03MEX\xaa\x02\x14Moksho.Evaluation.V1\xca\x02\x14Moksho\\Evaluation\\V1\xe2\x02 Moksho\\Evaluation\\V1\\GPBMetadata\xea\x02\x16Moksho::Evaluation::V1b\x06proto3"
@@ -924,45 +1543,65 @@ func file_moksho_evaluation_v1_evaluation_proto_rawDescGZIP() []byte {
 }
 
 var file_moksho_evaluation_v1_evaluation_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_moksho_evaluation_v1_evaluation_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
+var file_moksho_evaluation_v1_evaluation_proto_msgTypes = make([]protoimpl.MessageInfo, 18)
 var file_moksho_evaluation_v1_evaluation_proto_goTypes = []any{
-	(AnswerStatus)(0),             // 0: moksho.evaluation.v1.AnswerStatus
-	(*QuestionSnapshot)(nil),      // 1: moksho.evaluation.v1.QuestionSnapshot
-	(*SubmitAnswerRequest)(nil),   // 2: moksho.evaluation.v1.SubmitAnswerRequest
-	(*SubmitAnswerResponse)(nil),  // 3: moksho.evaluation.v1.SubmitAnswerResponse
-	(*Dimension)(nil),             // 4: moksho.evaluation.v1.Dimension
-	(*Answer)(nil),                // 5: moksho.evaluation.v1.Answer
-	(*GetAnswerRequest)(nil),      // 6: moksho.evaluation.v1.GetAnswerRequest
-	(*GetAnswerResponse)(nil),     // 7: moksho.evaluation.v1.GetAnswerResponse
-	(*ListResultsRequest)(nil),    // 8: moksho.evaluation.v1.ListResultsRequest
-	(*Result)(nil),                // 9: moksho.evaluation.v1.Result
-	(*ListResultsResponse)(nil),   // 10: moksho.evaluation.v1.ListResultsResponse
-	(*timestamppb.Timestamp)(nil), // 11: google.protobuf.Timestamp
+	(AnswerStatus)(0),                 // 0: moksho.evaluation.v1.AnswerStatus
+	(*QuestionSnapshot)(nil),          // 1: moksho.evaluation.v1.QuestionSnapshot
+	(*SubmitAnswerRequest)(nil),       // 2: moksho.evaluation.v1.SubmitAnswerRequest
+	(*SubmitRecordingRequest)(nil),    // 3: moksho.evaluation.v1.SubmitRecordingRequest
+	(*RecordingHeader)(nil),           // 4: moksho.evaluation.v1.RecordingHeader
+	(*SubmitRecordingResponse)(nil),   // 5: moksho.evaluation.v1.SubmitRecordingResponse
+	(*CorrectTranscriptRequest)(nil),  // 6: moksho.evaluation.v1.CorrectTranscriptRequest
+	(*CorrectTranscriptResponse)(nil), // 7: moksho.evaluation.v1.CorrectTranscriptResponse
+	(*RetryAnswerRequest)(nil),        // 8: moksho.evaluation.v1.RetryAnswerRequest
+	(*RetryAnswerResponse)(nil),       // 9: moksho.evaluation.v1.RetryAnswerResponse
+	(*Delivery)(nil),                  // 10: moksho.evaluation.v1.Delivery
+	(*SubmitAnswerResponse)(nil),      // 11: moksho.evaluation.v1.SubmitAnswerResponse
+	(*Dimension)(nil),                 // 12: moksho.evaluation.v1.Dimension
+	(*Answer)(nil),                    // 13: moksho.evaluation.v1.Answer
+	(*GetAnswerRequest)(nil),          // 14: moksho.evaluation.v1.GetAnswerRequest
+	(*GetAnswerResponse)(nil),         // 15: moksho.evaluation.v1.GetAnswerResponse
+	(*ListResultsRequest)(nil),        // 16: moksho.evaluation.v1.ListResultsRequest
+	(*Result)(nil),                    // 17: moksho.evaluation.v1.Result
+	(*ListResultsResponse)(nil),       // 18: moksho.evaluation.v1.ListResultsResponse
+	(*timestamppb.Timestamp)(nil),     // 19: google.protobuf.Timestamp
 }
 var file_moksho_evaluation_v1_evaluation_proto_depIdxs = []int32{
 	1,  // 0: moksho.evaluation.v1.SubmitAnswerRequest.question:type_name -> moksho.evaluation.v1.QuestionSnapshot
-	5,  // 1: moksho.evaluation.v1.SubmitAnswerResponse.answer:type_name -> moksho.evaluation.v1.Answer
-	0,  // 2: moksho.evaluation.v1.Answer.status:type_name -> moksho.evaluation.v1.AnswerStatus
-	4,  // 3: moksho.evaluation.v1.Answer.dimensions:type_name -> moksho.evaluation.v1.Dimension
-	11, // 4: moksho.evaluation.v1.Answer.created_at:type_name -> google.protobuf.Timestamp
-	11, // 5: moksho.evaluation.v1.Answer.scored_at:type_name -> google.protobuf.Timestamp
-	11, // 6: moksho.evaluation.v1.Answer.expires_at:type_name -> google.protobuf.Timestamp
-	5,  // 7: moksho.evaluation.v1.GetAnswerResponse.answer:type_name -> moksho.evaluation.v1.Answer
-	4,  // 8: moksho.evaluation.v1.Result.dimensions:type_name -> moksho.evaluation.v1.Dimension
-	11, // 9: moksho.evaluation.v1.Result.scored_at:type_name -> google.protobuf.Timestamp
-	11, // 10: moksho.evaluation.v1.Result.expires_at:type_name -> google.protobuf.Timestamp
-	9,  // 11: moksho.evaluation.v1.ListResultsResponse.results:type_name -> moksho.evaluation.v1.Result
-	2,  // 12: moksho.evaluation.v1.EvaluationService.SubmitAnswer:input_type -> moksho.evaluation.v1.SubmitAnswerRequest
-	6,  // 13: moksho.evaluation.v1.EvaluationService.GetAnswer:input_type -> moksho.evaluation.v1.GetAnswerRequest
-	8,  // 14: moksho.evaluation.v1.EvaluationService.ListResults:input_type -> moksho.evaluation.v1.ListResultsRequest
-	3,  // 15: moksho.evaluation.v1.EvaluationService.SubmitAnswer:output_type -> moksho.evaluation.v1.SubmitAnswerResponse
-	7,  // 16: moksho.evaluation.v1.EvaluationService.GetAnswer:output_type -> moksho.evaluation.v1.GetAnswerResponse
-	10, // 17: moksho.evaluation.v1.EvaluationService.ListResults:output_type -> moksho.evaluation.v1.ListResultsResponse
-	15, // [15:18] is the sub-list for method output_type
-	12, // [12:15] is the sub-list for method input_type
-	12, // [12:12] is the sub-list for extension type_name
-	12, // [12:12] is the sub-list for extension extendee
-	0,  // [0:12] is the sub-list for field type_name
+	4,  // 1: moksho.evaluation.v1.SubmitRecordingRequest.header:type_name -> moksho.evaluation.v1.RecordingHeader
+	1,  // 2: moksho.evaluation.v1.RecordingHeader.question:type_name -> moksho.evaluation.v1.QuestionSnapshot
+	13, // 3: moksho.evaluation.v1.SubmitRecordingResponse.answer:type_name -> moksho.evaluation.v1.Answer
+	13, // 4: moksho.evaluation.v1.CorrectTranscriptResponse.answer:type_name -> moksho.evaluation.v1.Answer
+	13, // 5: moksho.evaluation.v1.RetryAnswerResponse.answer:type_name -> moksho.evaluation.v1.Answer
+	13, // 6: moksho.evaluation.v1.SubmitAnswerResponse.answer:type_name -> moksho.evaluation.v1.Answer
+	0,  // 7: moksho.evaluation.v1.Answer.status:type_name -> moksho.evaluation.v1.AnswerStatus
+	12, // 8: moksho.evaluation.v1.Answer.dimensions:type_name -> moksho.evaluation.v1.Dimension
+	19, // 9: moksho.evaluation.v1.Answer.created_at:type_name -> google.protobuf.Timestamp
+	19, // 10: moksho.evaluation.v1.Answer.scored_at:type_name -> google.protobuf.Timestamp
+	19, // 11: moksho.evaluation.v1.Answer.expires_at:type_name -> google.protobuf.Timestamp
+	10, // 12: moksho.evaluation.v1.Answer.delivery:type_name -> moksho.evaluation.v1.Delivery
+	13, // 13: moksho.evaluation.v1.GetAnswerResponse.answer:type_name -> moksho.evaluation.v1.Answer
+	12, // 14: moksho.evaluation.v1.Result.dimensions:type_name -> moksho.evaluation.v1.Dimension
+	19, // 15: moksho.evaluation.v1.Result.scored_at:type_name -> google.protobuf.Timestamp
+	19, // 16: moksho.evaluation.v1.Result.expires_at:type_name -> google.protobuf.Timestamp
+	17, // 17: moksho.evaluation.v1.ListResultsResponse.results:type_name -> moksho.evaluation.v1.Result
+	2,  // 18: moksho.evaluation.v1.EvaluationService.SubmitAnswer:input_type -> moksho.evaluation.v1.SubmitAnswerRequest
+	3,  // 19: moksho.evaluation.v1.EvaluationService.SubmitRecording:input_type -> moksho.evaluation.v1.SubmitRecordingRequest
+	6,  // 20: moksho.evaluation.v1.EvaluationService.CorrectTranscript:input_type -> moksho.evaluation.v1.CorrectTranscriptRequest
+	8,  // 21: moksho.evaluation.v1.EvaluationService.RetryAnswer:input_type -> moksho.evaluation.v1.RetryAnswerRequest
+	14, // 22: moksho.evaluation.v1.EvaluationService.GetAnswer:input_type -> moksho.evaluation.v1.GetAnswerRequest
+	16, // 23: moksho.evaluation.v1.EvaluationService.ListResults:input_type -> moksho.evaluation.v1.ListResultsRequest
+	11, // 24: moksho.evaluation.v1.EvaluationService.SubmitAnswer:output_type -> moksho.evaluation.v1.SubmitAnswerResponse
+	5,  // 25: moksho.evaluation.v1.EvaluationService.SubmitRecording:output_type -> moksho.evaluation.v1.SubmitRecordingResponse
+	7,  // 26: moksho.evaluation.v1.EvaluationService.CorrectTranscript:output_type -> moksho.evaluation.v1.CorrectTranscriptResponse
+	9,  // 27: moksho.evaluation.v1.EvaluationService.RetryAnswer:output_type -> moksho.evaluation.v1.RetryAnswerResponse
+	15, // 28: moksho.evaluation.v1.EvaluationService.GetAnswer:output_type -> moksho.evaluation.v1.GetAnswerResponse
+	18, // 29: moksho.evaluation.v1.EvaluationService.ListResults:output_type -> moksho.evaluation.v1.ListResultsResponse
+	24, // [24:30] is the sub-list for method output_type
+	18, // [18:24] is the sub-list for method input_type
+	18, // [18:18] is the sub-list for extension type_name
+	18, // [18:18] is the sub-list for extension extendee
+	0,  // [0:18] is the sub-list for field type_name
 }
 
 func init() { file_moksho_evaluation_v1_evaluation_proto_init() }
@@ -970,14 +1609,18 @@ func file_moksho_evaluation_v1_evaluation_proto_init() {
 	if File_moksho_evaluation_v1_evaluation_proto != nil {
 		return
 	}
-	file_moksho_evaluation_v1_evaluation_proto_msgTypes[4].OneofWrappers = []any{}
+	file_moksho_evaluation_v1_evaluation_proto_msgTypes[2].OneofWrappers = []any{
+		(*SubmitRecordingRequest_Header)(nil),
+		(*SubmitRecordingRequest_Chunk)(nil),
+	}
+	file_moksho_evaluation_v1_evaluation_proto_msgTypes[12].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_moksho_evaluation_v1_evaluation_proto_rawDesc), len(file_moksho_evaluation_v1_evaluation_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   10,
+			NumMessages:   18,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

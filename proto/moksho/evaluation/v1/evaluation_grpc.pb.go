@@ -19,9 +19,12 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	EvaluationService_SubmitAnswer_FullMethodName = "/moksho.evaluation.v1.EvaluationService/SubmitAnswer"
-	EvaluationService_GetAnswer_FullMethodName    = "/moksho.evaluation.v1.EvaluationService/GetAnswer"
-	EvaluationService_ListResults_FullMethodName  = "/moksho.evaluation.v1.EvaluationService/ListResults"
+	EvaluationService_SubmitAnswer_FullMethodName      = "/moksho.evaluation.v1.EvaluationService/SubmitAnswer"
+	EvaluationService_SubmitRecording_FullMethodName   = "/moksho.evaluation.v1.EvaluationService/SubmitRecording"
+	EvaluationService_CorrectTranscript_FullMethodName = "/moksho.evaluation.v1.EvaluationService/CorrectTranscript"
+	EvaluationService_RetryAnswer_FullMethodName       = "/moksho.evaluation.v1.EvaluationService/RetryAnswer"
+	EvaluationService_GetAnswer_FullMethodName         = "/moksho.evaluation.v1.EvaluationService/GetAnswer"
+	EvaluationService_ListResults_FullMethodName       = "/moksho.evaluation.v1.EvaluationService/ListResults"
 )
 
 // EvaluationServiceClient is the client API for EvaluationService service.
@@ -33,6 +36,18 @@ type EvaluationServiceClient interface {
 	// SubmitAnswer records a typed answer to a question; scoring follows
 	// asynchronously. FAILED_PRECONDITION when the interview is finished.
 	SubmitAnswer(ctx context.Context, in *SubmitAnswerRequest, opts ...grpc.CallOption) (*SubmitAnswerResponse, error)
+	// SubmitRecording receives a recorded answer as a stream: the header
+	// first, then the media in chunks, stored in object storage as it
+	// arrives. Errors carry an ErrorInfo reason: MEDIA_EMPTY,
+	// MEDIA_UNSUPPORTED_TYPE, MEDIA_TYPE_MISMATCH, MEDIA_TOO_LARGE,
+	// STORAGE_UNAVAILABLE.
+	SubmitRecording(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[SubmitRecordingRequest, SubmitRecordingResponse], error)
+	// CorrectTranscript stores the candidate's correction beside the
+	// machine transcript and scores the answer again (practice interviews
+	// only: FAILED_PRECONDITION in invited ones).
+	CorrectTranscript(ctx context.Context, in *CorrectTranscriptRequest, opts ...grpc.CallOption) (*CorrectTranscriptResponse, error)
+	// RetryAnswer queues a failed recording for transcription again.
+	RetryAnswer(ctx context.Context, in *RetryAnswerRequest, opts ...grpc.CallOption) (*RetryAnswerResponse, error)
 	// GetAnswer returns one of the user's answers (NOT_FOUND otherwise).
 	GetAnswer(ctx context.Context, in *GetAnswerRequest, opts ...grpc.CallOption) (*GetAnswerResponse, error)
 	// ListResults returns the user's scored interviews of the last 90 days.
@@ -51,6 +66,39 @@ func (c *evaluationServiceClient) SubmitAnswer(ctx context.Context, in *SubmitAn
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(SubmitAnswerResponse)
 	err := c.cc.Invoke(ctx, EvaluationService_SubmitAnswer_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *evaluationServiceClient) SubmitRecording(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[SubmitRecordingRequest, SubmitRecordingResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &EvaluationService_ServiceDesc.Streams[0], EvaluationService_SubmitRecording_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[SubmitRecordingRequest, SubmitRecordingResponse]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type EvaluationService_SubmitRecordingClient = grpc.ClientStreamingClient[SubmitRecordingRequest, SubmitRecordingResponse]
+
+func (c *evaluationServiceClient) CorrectTranscript(ctx context.Context, in *CorrectTranscriptRequest, opts ...grpc.CallOption) (*CorrectTranscriptResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CorrectTranscriptResponse)
+	err := c.cc.Invoke(ctx, EvaluationService_CorrectTranscript_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *evaluationServiceClient) RetryAnswer(ctx context.Context, in *RetryAnswerRequest, opts ...grpc.CallOption) (*RetryAnswerResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RetryAnswerResponse)
+	err := c.cc.Invoke(ctx, EvaluationService_RetryAnswer_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +134,18 @@ type EvaluationServiceServer interface {
 	// SubmitAnswer records a typed answer to a question; scoring follows
 	// asynchronously. FAILED_PRECONDITION when the interview is finished.
 	SubmitAnswer(context.Context, *SubmitAnswerRequest) (*SubmitAnswerResponse, error)
+	// SubmitRecording receives a recorded answer as a stream: the header
+	// first, then the media in chunks, stored in object storage as it
+	// arrives. Errors carry an ErrorInfo reason: MEDIA_EMPTY,
+	// MEDIA_UNSUPPORTED_TYPE, MEDIA_TYPE_MISMATCH, MEDIA_TOO_LARGE,
+	// STORAGE_UNAVAILABLE.
+	SubmitRecording(grpc.ClientStreamingServer[SubmitRecordingRequest, SubmitRecordingResponse]) error
+	// CorrectTranscript stores the candidate's correction beside the
+	// machine transcript and scores the answer again (practice interviews
+	// only: FAILED_PRECONDITION in invited ones).
+	CorrectTranscript(context.Context, *CorrectTranscriptRequest) (*CorrectTranscriptResponse, error)
+	// RetryAnswer queues a failed recording for transcription again.
+	RetryAnswer(context.Context, *RetryAnswerRequest) (*RetryAnswerResponse, error)
 	// GetAnswer returns one of the user's answers (NOT_FOUND otherwise).
 	GetAnswer(context.Context, *GetAnswerRequest) (*GetAnswerResponse, error)
 	// ListResults returns the user's scored interviews of the last 90 days.
@@ -102,6 +162,15 @@ type UnimplementedEvaluationServiceServer struct{}
 
 func (UnimplementedEvaluationServiceServer) SubmitAnswer(context.Context, *SubmitAnswerRequest) (*SubmitAnswerResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method SubmitAnswer not implemented")
+}
+func (UnimplementedEvaluationServiceServer) SubmitRecording(grpc.ClientStreamingServer[SubmitRecordingRequest, SubmitRecordingResponse]) error {
+	return status.Error(codes.Unimplemented, "method SubmitRecording not implemented")
+}
+func (UnimplementedEvaluationServiceServer) CorrectTranscript(context.Context, *CorrectTranscriptRequest) (*CorrectTranscriptResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CorrectTranscript not implemented")
+}
+func (UnimplementedEvaluationServiceServer) RetryAnswer(context.Context, *RetryAnswerRequest) (*RetryAnswerResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RetryAnswer not implemented")
 }
 func (UnimplementedEvaluationServiceServer) GetAnswer(context.Context, *GetAnswerRequest) (*GetAnswerResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetAnswer not implemented")
@@ -144,6 +213,49 @@ func _EvaluationService_SubmitAnswer_Handler(srv interface{}, ctx context.Contex
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(EvaluationServiceServer).SubmitAnswer(ctx, req.(*SubmitAnswerRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _EvaluationService_SubmitRecording_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(EvaluationServiceServer).SubmitRecording(&grpc.GenericServerStream[SubmitRecordingRequest, SubmitRecordingResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type EvaluationService_SubmitRecordingServer = grpc.ClientStreamingServer[SubmitRecordingRequest, SubmitRecordingResponse]
+
+func _EvaluationService_CorrectTranscript_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CorrectTranscriptRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EvaluationServiceServer).CorrectTranscript(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EvaluationService_CorrectTranscript_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EvaluationServiceServer).CorrectTranscript(ctx, req.(*CorrectTranscriptRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _EvaluationService_RetryAnswer_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RetryAnswerRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(EvaluationServiceServer).RetryAnswer(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: EvaluationService_RetryAnswer_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(EvaluationServiceServer).RetryAnswer(ctx, req.(*RetryAnswerRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -196,6 +308,14 @@ var EvaluationService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _EvaluationService_SubmitAnswer_Handler,
 		},
 		{
+			MethodName: "CorrectTranscript",
+			Handler:    _EvaluationService_CorrectTranscript_Handler,
+		},
+		{
+			MethodName: "RetryAnswer",
+			Handler:    _EvaluationService_RetryAnswer_Handler,
+		},
+		{
 			MethodName: "GetAnswer",
 			Handler:    _EvaluationService_GetAnswer_Handler,
 		},
@@ -204,6 +324,12 @@ var EvaluationService_ServiceDesc = grpc.ServiceDesc{
 			Handler:    _EvaluationService_ListResults_Handler,
 		},
 	},
-	Streams:  []grpc.StreamDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "SubmitRecording",
+			Handler:       _EvaluationService_SubmitRecording_Handler,
+			ClientStreams: true,
+		},
+	},
 	Metadata: "moksho/evaluation/v1/evaluation.proto",
 }

@@ -23,11 +23,13 @@ const (
 
 // AnswerSubmitted is published on moksho.evaluation.answer.submitted.
 type AnswerSubmitted struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	AnswerId      string                 `protobuf:"bytes,1,opt,name=answer_id,json=answerId,proto3" json:"answer_id,omitempty"`
-	UserId        string                 `protobuf:"bytes,2,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
-	InterviewId   string                 `protobuf:"bytes,3,opt,name=interview_id,json=interviewId,proto3" json:"interview_id,omitempty"`
-	QuestionId    string                 `protobuf:"bytes,4,opt,name=question_id,json=questionId,proto3" json:"question_id,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	AnswerId    string                 `protobuf:"bytes,1,opt,name=answer_id,json=answerId,proto3" json:"answer_id,omitempty"`
+	UserId      string                 `protobuf:"bytes,2,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	InterviewId string                 `protobuf:"bytes,3,opt,name=interview_id,json=interviewId,proto3" json:"interview_id,omitempty"`
+	QuestionId  string                 `protobuf:"bytes,4,opt,name=question_id,json=questionId,proto3" json:"question_id,omitempty"`
+	// A recording to transcribe first (else typed text, scored directly).
+	Recorded      bool `protobuf:"varint,5,opt,name=recorded,proto3" json:"recorded,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -90,6 +92,107 @@ func (x *AnswerSubmitted) GetQuestionId() string {
 	return ""
 }
 
+func (x *AnswerSubmitted) GetRecorded() bool {
+	if x != nil {
+		return x.Recorded
+	}
+	return false
+}
+
+// AnswerTranscribed is published on moksho.evaluation.answer.transcribed
+// when a recording's transcript is ready (or the candidate corrected it).
+type AnswerTranscribed struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	AnswerId      string                 `protobuf:"bytes,1,opt,name=answer_id,json=answerId,proto3" json:"answer_id,omitempty"`
+	UserId        string                 `protobuf:"bytes,2,opt,name=user_id,json=userId,proto3" json:"user_id,omitempty"`
+	InterviewId   string                 `protobuf:"bytes,3,opt,name=interview_id,json=interviewId,proto3" json:"interview_id,omitempty"`
+	QuestionId    string                 `protobuf:"bytes,4,opt,name=question_id,json=questionId,proto3" json:"question_id,omitempty"`
+	Engine        string                 `protobuf:"bytes,5,opt,name=engine,proto3" json:"engine,omitempty"`
+	Words         int32                  `protobuf:"varint,6,opt,name=words,proto3" json:"words,omitempty"`
+	Corrected     bool                   `protobuf:"varint,7,opt,name=corrected,proto3" json:"corrected,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AnswerTranscribed) Reset() {
+	*x = AnswerTranscribed{}
+	mi := &file_moksho_evaluation_v1_events_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AnswerTranscribed) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AnswerTranscribed) ProtoMessage() {}
+
+func (x *AnswerTranscribed) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_evaluation_v1_events_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AnswerTranscribed.ProtoReflect.Descriptor instead.
+func (*AnswerTranscribed) Descriptor() ([]byte, []int) {
+	return file_moksho_evaluation_v1_events_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *AnswerTranscribed) GetAnswerId() string {
+	if x != nil {
+		return x.AnswerId
+	}
+	return ""
+}
+
+func (x *AnswerTranscribed) GetUserId() string {
+	if x != nil {
+		return x.UserId
+	}
+	return ""
+}
+
+func (x *AnswerTranscribed) GetInterviewId() string {
+	if x != nil {
+		return x.InterviewId
+	}
+	return ""
+}
+
+func (x *AnswerTranscribed) GetQuestionId() string {
+	if x != nil {
+		return x.QuestionId
+	}
+	return ""
+}
+
+func (x *AnswerTranscribed) GetEngine() string {
+	if x != nil {
+		return x.Engine
+	}
+	return ""
+}
+
+func (x *AnswerTranscribed) GetWords() int32 {
+	if x != nil {
+		return x.Words
+	}
+	return 0
+}
+
+func (x *AnswerTranscribed) GetCorrected() bool {
+	if x != nil {
+		return x.Corrected
+	}
+	return false
+}
+
 // AnswerScored is published on moksho.evaluation.answer.scored.
 type AnswerScored struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -105,7 +208,7 @@ type AnswerScored struct {
 
 func (x *AnswerScored) Reset() {
 	*x = AnswerScored{}
-	mi := &file_moksho_evaluation_v1_events_proto_msgTypes[1]
+	mi := &file_moksho_evaluation_v1_events_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -117,7 +220,7 @@ func (x *AnswerScored) String() string {
 func (*AnswerScored) ProtoMessage() {}
 
 func (x *AnswerScored) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_evaluation_v1_events_proto_msgTypes[1]
+	mi := &file_moksho_evaluation_v1_events_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -130,7 +233,7 @@ func (x *AnswerScored) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AnswerScored.ProtoReflect.Descriptor instead.
 func (*AnswerScored) Descriptor() ([]byte, []int) {
-	return file_moksho_evaluation_v1_events_proto_rawDescGZIP(), []int{1}
+	return file_moksho_evaluation_v1_events_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *AnswerScored) GetAnswerId() string {
@@ -194,7 +297,7 @@ type InterviewScored struct {
 
 func (x *InterviewScored) Reset() {
 	*x = InterviewScored{}
-	mi := &file_moksho_evaluation_v1_events_proto_msgTypes[2]
+	mi := &file_moksho_evaluation_v1_events_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -206,7 +309,7 @@ func (x *InterviewScored) String() string {
 func (*InterviewScored) ProtoMessage() {}
 
 func (x *InterviewScored) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_evaluation_v1_events_proto_msgTypes[2]
+	mi := &file_moksho_evaluation_v1_events_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -219,7 +322,7 @@ func (x *InterviewScored) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use InterviewScored.ProtoReflect.Descriptor instead.
 func (*InterviewScored) Descriptor() ([]byte, []int) {
-	return file_moksho_evaluation_v1_events_proto_rawDescGZIP(), []int{2}
+	return file_moksho_evaluation_v1_events_proto_rawDescGZIP(), []int{3}
 }
 
 func (x *InterviewScored) GetInterviewId() string {
@@ -282,13 +385,23 @@ var File_moksho_evaluation_v1_events_proto protoreflect.FileDescriptor
 
 const file_moksho_evaluation_v1_events_proto_rawDesc = "" +
 	"\n" +
-	"!moksho/evaluation/v1/events.proto\x12\x14moksho.evaluation.v1\"\x8b\x01\n" +
+	"!moksho/evaluation/v1/events.proto\x12\x14moksho.evaluation.v1\"\xa7\x01\n" +
 	"\x0fAnswerSubmitted\x12\x1b\n" +
 	"\tanswer_id\x18\x01 \x01(\tR\banswerId\x12\x17\n" +
 	"\auser_id\x18\x02 \x01(\tR\x06userId\x12!\n" +
 	"\finterview_id\x18\x03 \x01(\tR\vinterviewId\x12\x1f\n" +
 	"\vquestion_id\x18\x04 \x01(\tR\n" +
-	"questionId\"\xc5\x01\n" +
+	"questionId\x12\x1a\n" +
+	"\brecorded\x18\x05 \x01(\bR\brecorded\"\xd9\x01\n" +
+	"\x11AnswerTranscribed\x12\x1b\n" +
+	"\tanswer_id\x18\x01 \x01(\tR\banswerId\x12\x17\n" +
+	"\auser_id\x18\x02 \x01(\tR\x06userId\x12!\n" +
+	"\finterview_id\x18\x03 \x01(\tR\vinterviewId\x12\x1f\n" +
+	"\vquestion_id\x18\x04 \x01(\tR\n" +
+	"questionId\x12\x16\n" +
+	"\x06engine\x18\x05 \x01(\tR\x06engine\x12\x14\n" +
+	"\x05words\x18\x06 \x01(\x05R\x05words\x12\x1c\n" +
+	"\tcorrected\x18\a \x01(\bR\tcorrected\"\xc5\x01\n" +
 	"\fAnswerScored\x12\x1b\n" +
 	"\tanswer_id\x18\x01 \x01(\tR\banswerId\x12\x17\n" +
 	"\auser_id\x18\x02 \x01(\tR\x06userId\x12!\n" +
@@ -320,11 +433,12 @@ func file_moksho_evaluation_v1_events_proto_rawDescGZIP() []byte {
 	return file_moksho_evaluation_v1_events_proto_rawDescData
 }
 
-var file_moksho_evaluation_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 3)
+var file_moksho_evaluation_v1_events_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
 var file_moksho_evaluation_v1_events_proto_goTypes = []any{
-	(*AnswerSubmitted)(nil), // 0: moksho.evaluation.v1.AnswerSubmitted
-	(*AnswerScored)(nil),    // 1: moksho.evaluation.v1.AnswerScored
-	(*InterviewScored)(nil), // 2: moksho.evaluation.v1.InterviewScored
+	(*AnswerSubmitted)(nil),   // 0: moksho.evaluation.v1.AnswerSubmitted
+	(*AnswerTranscribed)(nil), // 1: moksho.evaluation.v1.AnswerTranscribed
+	(*AnswerScored)(nil),      // 2: moksho.evaluation.v1.AnswerScored
+	(*InterviewScored)(nil),   // 3: moksho.evaluation.v1.InterviewScored
 }
 var file_moksho_evaluation_v1_events_proto_depIdxs = []int32{
 	0, // [0:0] is the sub-list for method output_type
@@ -345,7 +459,7 @@ func file_moksho_evaluation_v1_events_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_moksho_evaluation_v1_events_proto_rawDesc), len(file_moksho_evaluation_v1_events_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   3,
+			NumMessages:   4,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

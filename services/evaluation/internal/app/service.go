@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"strings"
 	"unicode/utf8"
@@ -28,16 +29,24 @@ const (
 type Service struct {
 	store Store
 	clock clock.Clock
+	log   *slog.Logger
+	rec   *Recordings
 	// Scorer scores one answer; the rubric by default, or the rubric
 	// blended with a language-model judge.
 	scorer func(ctx context.Context, q score.Question, a score.Answer) score.Result
 }
 
 // NewService wires the use cases with the rubric as the scorer.
-func NewService(store Store, clk clock.Clock) *Service {
-	return &Service{store: store, clock: clk, scorer: func(_ context.Context, q score.Question, a score.Answer) score.Result {
+func NewService(store Store, clk clock.Clock, log *slog.Logger) *Service {
+	return &Service{store: store, clock: clk, log: log, scorer: func(_ context.Context, q score.Question, a score.Answer) score.Result {
 		return score.Score(q, a)
 	}}
+}
+
+func (s *Service) logWarn(ctx context.Context, msg string, err error) {
+	if s.log != nil {
+		s.log.WarnContext(ctx, msg, "err", err)
+	}
 }
 
 // WithScorer replaces the scorer (the optional model judge uses it).
@@ -117,10 +126,13 @@ func (s *Service) ScoreAnswer(ctx context.Context, tx Tx, answerID string) error
 	if err != nil {
 		return err
 	}
-	if !current || a.Status == StatusScored {
+	if !current || a.Status == StatusScored || a.Status == StatusFailed {
 		return nil
 	}
-	res := s.scorer(ctx, a.Question, score.Answer{Text: a.Transcript})
+	if a.Recorded && a.Status != StatusScoring {
+		return nil // a recording is scored once its transcript is ready
+	}
+	res := s.scorer(ctx, a.Question, score.Answer{Text: a.Transcript, Spoken: a.Recorded, Delivery: a.Delivery})
 	now := s.clock.Now()
 	a.Status, a.Score, a.Dimensions, a.Feedback, a.RubricVersion, a.ScoredAt = StatusScored, &res.Score, res.Dimensions, res.Feedback, res.RubricVersion, &now
 	if err := tx.SaveScore(ctx, a); err != nil {

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -24,23 +25,66 @@ import (
 // Subjects consumed.
 const (
 	SubjectAnswerSubmitted    = "moksho.evaluation.answer.submitted"
+	SubjectAnswerTranscribed  = "moksho.evaluation.answer.transcribed"
 	SubjectInterviewCompleted = "moksho.interviews.interview.completed"
 )
 
+// Options tune the consumers.
+type Options struct {
+	// ScoreConcurrency is how many answers one replica scores at once.
+	ScoreConcurrency int
+	// TranscribeConcurrency is how many recordings one replica
+	// transcribes at once (each runs an engine process).
+	TranscribeConcurrency int
+	// TranscribeAckWait is how long a transcription may run before the
+	// job is considered lost (progress is reported meanwhile).
+	TranscribeAckWait time.Duration
+}
+
 // Consumers returns the service's durable consumers, ready to Run.
 // concurrency is how many answers one replica scores at once.
-func Consumers(pool *pgxpool.Pool, js jetstream.JetStream, svc *app.Service, log *slog.Logger, reg prometheus.Registerer, concurrency int) []*bus.Consumer {
+func Consumers(pool *pgxpool.Pool, js jetstream.JetStream, svc *app.Service, log *slog.Logger, reg prometheus.Registerer, o Options) []*bus.Consumer {
 	opts := bus.ConsumerOptions{Log: log, Registerer: reg}
 	return []*bus.Consumer{
+		// Typed answers are scored when submitted, recordings when their
+		// transcript is ready.
 		bus.NewConsumer(pool, js, bus.ConsumerSpec{
 			Service: "evaluation", Durable: "evaluation-score", Stream: "EVALUATION",
-			FilterSubjects: []string{SubjectAnswerSubmitted}, Concurrency: concurrency,
+			FilterSubjects: []string{SubjectAnswerSubmitted, SubjectAnswerTranscribed}, Concurrency: o.ScoreConcurrency,
+		}, func(ctx context.Context, tx pgx.Tx, e bus.Event) error {
+			switch e.Subject {
+			case SubjectAnswerSubmitted:
+				var m evaluationv1.AnswerSubmitted
+				if err := e.Decode(&m); err != nil {
+					return bus.Permanent(err)
+				}
+				if m.GetRecorded() {
+					return nil
+				}
+				return svc.ScoreAnswer(ctx, store.InTx(tx), m.GetAnswerId())
+			default:
+				var m evaluationv1.AnswerTranscribed
+				if err := e.Decode(&m); err != nil {
+					return bus.Permanent(err)
+				}
+				return svc.ScoreAnswer(ctx, store.InTx(tx), m.GetAnswerId())
+			}
+		}, opts),
+		// Transcription is JetStream work: any replica takes a recording;
+		// a replica that dies mid-job leaves it to be redelivered.
+		bus.NewConsumer(pool, js, bus.ConsumerSpec{
+			Service: "evaluation", Durable: "evaluation-transcribe", Stream: "EVALUATION",
+			FilterSubjects: []string{SubjectAnswerSubmitted}, Concurrency: o.TranscribeConcurrency,
+			AckWait: o.TranscribeAckWait,
 		}, func(ctx context.Context, tx pgx.Tx, e bus.Event) error {
 			var m evaluationv1.AnswerSubmitted
 			if err := e.Decode(&m); err != nil {
 				return bus.Permanent(err)
 			}
-			return svc.ScoreAnswer(ctx, store.InTx(tx), m.GetAnswerId())
+			if !m.GetRecorded() {
+				return nil
+			}
+			return svc.TranscribeAnswer(ctx, store.InTx(tx), m.GetAnswerId())
 		}, opts),
 		bus.NewConsumer(pool, js, bus.ConsumerSpec{
 			Service: "evaluation", Durable: "evaluation-interviews", Stream: "INTERVIEWS",

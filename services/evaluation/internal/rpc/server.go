@@ -4,15 +4,18 @@ package rpc
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
+	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
 	evaluationv1 "github.com/moksho/platform/proto/moksho/evaluation/v1"
 	"github.com/moksho/platform/services/evaluation/internal/app"
+	"github.com/moksho/platform/services/evaluation/internal/media"
 	"github.com/moksho/platform/services/evaluation/internal/score"
 )
 
@@ -38,7 +41,67 @@ func (s *Server) SubmitAnswer(ctx context.Context, req *evaluationv1.SubmitAnswe
 	if err != nil {
 		return nil, s.toStatus(ctx, err)
 	}
-	return &evaluationv1.SubmitAnswerResponse{Answer: AnswerToProto(a)}, nil
+	return &evaluationv1.SubmitAnswerResponse{Answer: s.answerToProto(ctx, a)}, nil
+}
+
+// SubmitRecording implements evaluationv1.EvaluationServiceServer: the
+// chunks are piped into object storage as they arrive.
+func (s *Server) SubmitRecording(stream grpc.ClientStreamingServer[evaluationv1.SubmitRecordingRequest, evaluationv1.SubmitRecordingResponse]) error {
+	ctx := stream.Context()
+	first, err := stream.Recv()
+	if err != nil {
+		return err
+	}
+	h := first.GetHeader()
+	if h == nil || h.GetUserId() == "" {
+		return status.Error(codes.InvalidArgument, "the recording stream must start with a header")
+	}
+	pr, pw := io.Pipe()
+	go func() {
+		for {
+			msg, err := stream.Recv()
+			if errors.Is(err, io.EOF) {
+				pw.Close()
+				return
+			}
+			if err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+			if _, err := pw.Write(msg.GetChunk()); err != nil {
+				return // the reader gave up (refused or too large)
+			}
+		}
+	}()
+	q := h.GetQuestion()
+	a, err := s.svc.SubmitRecording(ctx, app.RecordingHeader{
+		UserID: h.GetUserId(), InterviewID: h.GetInterviewId(), QuestionID: h.GetQuestionId(), RoleID: h.GetRoleId(),
+		InvitationID: h.GetInvitationId(), QuestionCount: int(h.GetQuestionCount()), ContentType: h.GetContentType(),
+		Question: score.Question{Text: q.GetText(), Kind: q.GetKind(), Competency: q.GetCompetency(), Skill: q.GetSkill(), TalkingPoints: q.GetTalkingPoints()},
+	}, pr)
+	pr.CloseWithError(errors.New("done")) // stop the receiving goroutine
+	if err != nil {
+		return s.toStatus(ctx, err)
+	}
+	return stream.SendAndClose(&evaluationv1.SubmitRecordingResponse{Answer: s.answerToProto(ctx, a)})
+}
+
+// CorrectTranscript implements evaluationv1.EvaluationServiceServer.
+func (s *Server) CorrectTranscript(ctx context.Context, req *evaluationv1.CorrectTranscriptRequest) (*evaluationv1.CorrectTranscriptResponse, error) {
+	a, err := s.svc.CorrectTranscript(ctx, req.GetUserId(), req.GetAnswerId(), req.GetText())
+	if err != nil {
+		return nil, s.toStatus(ctx, err)
+	}
+	return &evaluationv1.CorrectTranscriptResponse{Answer: s.answerToProto(ctx, a)}, nil
+}
+
+// RetryAnswer implements evaluationv1.EvaluationServiceServer.
+func (s *Server) RetryAnswer(ctx context.Context, req *evaluationv1.RetryAnswerRequest) (*evaluationv1.RetryAnswerResponse, error) {
+	a, err := s.svc.Retry(ctx, req.GetUserId(), req.GetAnswerId())
+	if err != nil {
+		return nil, s.toStatus(ctx, err)
+	}
+	return &evaluationv1.RetryAnswerResponse{Answer: s.answerToProto(ctx, a)}, nil
 }
 
 // GetAnswer implements evaluationv1.EvaluationServiceServer.
@@ -47,7 +110,34 @@ func (s *Server) GetAnswer(ctx context.Context, req *evaluationv1.GetAnswerReque
 	if err != nil {
 		return nil, s.toStatus(ctx, err)
 	}
-	return &evaluationv1.GetAnswerResponse{Answer: AnswerToProto(a)}, nil
+	return &evaluationv1.GetAnswerResponse{Answer: s.answerToProto(ctx, a)}, nil
+}
+
+// ErrorDomain is the ErrorInfo domain of this service's errors.
+const ErrorDomain = "evaluation.moksho.com"
+
+// Reasons carried in ErrorInfo, for the gateway's HTTP statuses.
+const (
+	ReasonMediaEmpty         = "MEDIA_EMPTY"
+	ReasonMediaUnsupported   = "MEDIA_UNSUPPORTED_TYPE"
+	ReasonMediaMismatch      = "MEDIA_TYPE_MISMATCH"
+	ReasonMediaTooLarge      = "MEDIA_TOO_LARGE"
+	ReasonStorageUnavailable = "STORAGE_UNAVAILABLE"
+	ReasonTranscriptLocked   = "TRANSCRIPT_LOCKED"
+)
+
+func withReason(code codes.Code, reason, msg string) error {
+	st := status.New(code, msg)
+	if d, err := st.WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: ErrorDomain}); err == nil {
+		st = d
+	}
+	return st.Err()
+}
+
+func (s *Server) answerToProto(ctx context.Context, a app.Answer) *evaluationv1.Answer {
+	out := AnswerToProto(a)
+	out.MediaUrl = s.svc.MediaURL(ctx, a)
+	return out
 }
 
 // ListResults implements evaluationv1.EvaluationServiceServer.
@@ -76,7 +166,26 @@ func (s *Server) ListResults(ctx context.Context, req *evaluationv1.ListResultsR
 
 func (s *Server) toStatus(ctx context.Context, err error) error {
 	var ve *app.ValidationError
+	var me *media.Error
 	switch {
+	case errors.As(err, &me):
+		switch me.Kind {
+		case media.KindEmpty:
+			return withReason(codes.InvalidArgument, ReasonMediaEmpty, me.Reason)
+		case media.KindMismatch:
+			return withReason(codes.InvalidArgument, ReasonMediaMismatch, me.Reason)
+		default:
+			return withReason(codes.InvalidArgument, ReasonMediaUnsupported, me.Reason)
+		}
+	case errors.Is(err, app.ErrTooLarge):
+		return withReason(codes.InvalidArgument, ReasonMediaTooLarge, "the recording is larger than the limit: keep answers to a few minutes")
+	case errors.Is(err, app.ErrStorageUnavailable):
+		s.log.WarnContext(ctx, "recording storage unavailable", "err", err)
+		return withReason(codes.Unavailable, ReasonStorageUnavailable, "recordings cannot be stored right now: nothing was kept; try again shortly")
+	case errors.Is(err, app.ErrLocked):
+		return withReason(codes.FailedPrecondition, ReasonTranscriptLocked, "this transcript cannot be corrected: only a transcribed recording of a practice interview still in progress can")
+	case errors.Is(err, app.ErrNotRetryable):
+		return status.Error(codes.FailedPrecondition, err.Error())
 	case errors.As(err, &ve):
 		st := status.New(codes.InvalidArgument, ve.Message)
 		if d, derr := st.WithDetails(&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{{
@@ -108,6 +217,15 @@ func AnswerToProto(a app.Answer) *evaluationv1.Answer {
 	}
 	if a.ScoredAt != nil {
 		out.ScoredAt = timestamppb.New(*a.ScoredAt)
+	}
+	if a.Recorded {
+		out.Recorded, out.ContentType, out.MediaBytes = true, a.ContentType, a.MediaBytes
+		out.MachineTranscript, out.TranscriptCorrected = a.MachineTranscript, a.TranscriptCorrected
+		out.TranscriptCorrectable = a.InvitationID == "" && (a.Status == app.StatusScored || a.Status == app.StatusScoring)
+		if d := a.Delivery; d != nil {
+			out.Delivery = &evaluationv1.Delivery{WordsPerMinute: d.WordsPerMinute, FillerRate: d.FillerRate,
+				LongPauses: int32(d.LongPauses), TalkSeconds: d.TalkSeconds}
+		}
 	}
 	return out
 }

@@ -71,9 +71,11 @@ func (s *Store) Submit(ctx context.Context, iv app.Interview, a app.Answer, even
 			return fmt.Errorf("supersede answer: %w", err)
 		}
 		if _, err := tx.Exec(ctx, `
-			INSERT INTO answers (id, interview_id, question_id, user_id, question, status, transcript, created_at, expires_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			a.ID, a.InterviewID, a.QuestionID, a.UserID, q, string(a.Status), a.Transcript, a.CreatedAt, a.ExpiresAt); err != nil {
+			INSERT INTO answers (id, interview_id, question_id, user_id, question, status, transcript, created_at, expires_at,
+			                     recorded, content_type, media_key, media_bytes, invitation_id)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+			a.ID, a.InterviewID, a.QuestionID, a.UserID, q, string(a.Status), a.Transcript, a.CreatedAt, a.ExpiresAt,
+			a.Recorded, a.ContentType, a.MediaKey, a.MediaBytes, iv.InvitationID); err != nil {
 			return fmt.Errorf("insert answer: %w", err)
 		}
 		return bus.Enqueue(ctx, tx, events...)
@@ -81,16 +83,25 @@ func (s *Store) Submit(ctx context.Context, iv app.Interview, a app.Answer, even
 }
 
 const answerColumns = `id, user_id, interview_id, question_id, question, status, transcript, score::float8, dimensions,
-	feedback, rubric_version, failure_reason, created_at, scored_at, expires_at`
+	feedback, rubric_version, failure_reason, created_at, scored_at, expires_at,
+	recorded, content_type, media_key, media_bytes, machine_transcript, transcript_corrected, delivery, invitation_id`
 
 func scanAnswer(row pgx.Row, extra ...any) (app.Answer, error) {
 	var a app.Answer
-	var q, dims []byte
+	var q, dims, deliv []byte
 	var status string
 	dest := append([]any{&a.ID, &a.UserID, &a.InterviewID, &a.QuestionID, &q, &status, &a.Transcript, &a.Score, &dims,
-		&a.Feedback, &a.RubricVersion, &a.FailureReason, &a.CreatedAt, &a.ScoredAt, &a.ExpiresAt}, extra...)
+		&a.Feedback, &a.RubricVersion, &a.FailureReason, &a.CreatedAt, &a.ScoredAt, &a.ExpiresAt,
+		&a.Recorded, &a.ContentType, &a.MediaKey, &a.MediaBytes, &a.MachineTranscript, &a.TranscriptCorrected, &deliv, &a.InvitationID}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return app.Answer{}, err
+	}
+	if len(deliv) > 0 {
+		var d deliveryJSON
+		if err := json.Unmarshal(deliv, &d); err != nil {
+			return app.Answer{}, fmt.Errorf("decode delivery of %s: %w", a.ID, err)
+		}
+		a.Delivery = &score.Delivery{WordsPerMinute: d.WordsPerMinute, FillerRate: d.FillerRate, LongPauses: d.LongPauses, TalkSeconds: d.TalkSeconds}
 	}
 	a.Status = app.Status(status)
 	var sq question
@@ -115,6 +126,91 @@ type question struct {
 	Competency    string   `json:"competency,omitempty"`
 	Skill         string   `json:"skill,omitempty"`
 	TalkingPoints []string `json:"talkingPoints,omitempty"`
+}
+
+// deliveryJSON is the stored form of delivery signals.
+type deliveryJSON struct {
+	WordsPerMinute float64 `json:"wordsPerMinute"`
+	FillerRate     float64 `json:"fillerRate"`
+	LongPauses     int     `json:"longPauses"`
+	TalkSeconds    float64 `json:"talkSeconds"`
+}
+
+// CheckOpen implements app.Store.
+func (s *Store) CheckOpen(ctx context.Context, userID, interviewID string) error {
+	var owner string
+	var completed bool
+	err := s.pool.QueryRow(ctx, `SELECT user_id, completed FROM interviews WHERE id = $1`, interviewID).Scan(&owner, &completed)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return nil
+	case err != nil:
+		return fmt.Errorf("select interview: %w", err)
+	case owner != userID:
+		return app.ErrNotFound
+	case completed:
+		return app.ErrFinished
+	}
+	return nil
+}
+
+// SetStatus implements app.Store.
+func (s *Store) SetStatus(ctx context.Context, id string, from, to app.Status) (bool, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE answers SET status = $3 WHERE id = $1 AND status = $2`, id, string(from), string(to))
+	if err != nil {
+		return false, fmt.Errorf("set status: %w", err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
+// Correct implements app.Store.
+func (s *Store) Correct(ctx context.Context, a app.Answer, evt bus.Event) error {
+	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE answers SET transcript = $2, machine_transcript = $3, transcript_corrected = true,
+			status = 'scoring' WHERE id = $1 AND NOT superseded AND status IN ('scored', 'scoring')`,
+			a.ID, a.Transcript, a.MachineTranscript)
+		if err != nil {
+			return fmt.Errorf("correct transcript: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return app.ErrLocked
+		}
+		return bus.Enqueue(ctx, tx, evt)
+	})
+}
+
+// Requeue implements app.Store.
+func (s *Store) Requeue(ctx context.Context, id string, evt bus.Event) error {
+	return pg.InTx(ctx, s.pool, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `UPDATE answers SET status = 'received', failure_reason = '' WHERE id = $1 AND status = 'failed' AND NOT superseded`, id)
+		if err != nil {
+			return fmt.Errorf("requeue answer: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return app.ErrNotRetryable
+		}
+		return bus.Enqueue(ctx, tx, evt)
+	})
+}
+
+// SaveTranscript implements app.Tx.
+func (t Tx) SaveTranscript(ctx context.Context, a app.Answer) error {
+	var deliv []byte
+	if a.Delivery != nil {
+		var err error
+		deliv, err = json.Marshal(deliveryJSON{WordsPerMinute: a.Delivery.WordsPerMinute, FillerRate: a.Delivery.FillerRate,
+			LongPauses: a.Delivery.LongPauses, TalkSeconds: a.Delivery.TalkSeconds})
+		if err != nil {
+			return fmt.Errorf("encode delivery: %w", err)
+		}
+	}
+	_, err := t.tx.Exec(ctx, `UPDATE answers SET transcript = $2, machine_transcript = $3, delivery = $4, status = $5,
+		failure_reason = $6 WHERE id = $1`,
+		a.ID, a.Transcript, a.MachineTranscript, deliv, string(a.Status), a.FailureReason)
+	if err != nil {
+		return fmt.Errorf("save transcript: %w", err)
+	}
+	return nil
 }
 
 // dimension is the stored form of a score dimension, with stable JSON keys

@@ -1,10 +1,10 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -192,13 +192,20 @@ func (s *Server) putAnswer(w http.ResponseWriter, r *http.Request) {
 	if !s.candidateWithConsent(w, r) {
 		return
 	}
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil {
-		writeProblem(w, r, probMediaType.with("send the answer as text/plain"))
+	// Browsers send "video/webm;codecs=vp8,opus", whose unquoted comma
+	// mime.ParseMediaType refuses: take the type before the parameters.
+	base, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	mt := strings.ToLower(strings.TrimSpace(base))
+	if mt == "" {
+		writeProblem(w, r, probMediaType.with("send the answer as text/plain, or a recording as video/webm, video/mp4, audio/webm, audio/ogg or audio/wav"))
+		return
+	}
+	if recordingTypes[mt] {
+		s.putRecording(w, r)
 		return
 	}
 	if mt != "text/plain" {
-		writeProblem(w, r, probMediaType.with(fmt.Sprintf("%s answers are not accepted here yet: type the answer and send it as text/plain", mt)))
+		writeProblem(w, r, probMediaType.with(fmt.Sprintf("%s is not an accepted answer: send text/plain, or a recording as video/webm, video/mp4, audio/webm, audio/ogg or audio/wav", mt)))
 		return
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxTextAnswerBytes))
@@ -218,24 +225,8 @@ func (s *Server) putAnswer(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := s.backendCtx(r)
 	defer cancel()
 	user := principal(r).UserID
-	ivRes, err := s.be.Interviews.GetInterview(ctx, &interviewsv1.GetInterviewRequest{UserId: user, InterviewId: r.PathValue("id")})
-	if err != nil {
-		s.grpcProblem(w, r, err)
-		return
-	}
-	iv := ivRes.GetInterview()
-	var q *interviewsv1.Question
-	for _, cand := range iv.GetQuestions() {
-		if cand.GetId() == r.PathValue("qid") {
-			q = cand
-		}
-	}
-	if q == nil {
-		writeProblem(w, r, probNotFound.with("this interview has no such question"))
-		return
-	}
-	if iv.GetStatus() != interviewsv1.InterviewStatus_INTERVIEW_STATUS_IN_PROGRESS {
-		writeProblem(w, r, probFinished.with("the interview is finished: its answers can no longer change"))
+	iv, q, ok := s.openQuestion(ctx, w, r)
+	if !ok {
 		return
 	}
 	res, err := s.be.Evaluation.SubmitAnswer(ctx, &evaluationv1.SubmitAnswerRequest{
@@ -257,6 +248,149 @@ func (s *Server) putAnswer(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusAccepted, map[string]string{"answerId": a.GetId(), "status": answerStatus(a.GetStatus())})
 }
 
+// recordingTypes are the media types a recorded answer may have.
+var recordingTypes = map[string]bool{
+	"video/webm": true, "audio/webm": true, "video/mp4": true, "audio/mp4": true,
+	"audio/ogg": true, "audio/wav": true, "audio/x-wav": true, "audio/wave": true,
+}
+
+// openQuestion reads the caller's interview and the question the path
+// names, answering 404 or 409 itself when it cannot be answered.
+func (s *Server) openQuestion(ctx context.Context, w http.ResponseWriter, r *http.Request) (*interviewsv1.Interview, *interviewsv1.Question, bool) {
+	ivRes, err := s.be.Interviews.GetInterview(ctx, &interviewsv1.GetInterviewRequest{UserId: principal(r).UserID, InterviewId: r.PathValue("id")})
+	if err != nil {
+		s.grpcProblem(w, r, err)
+		return nil, nil, false
+	}
+	iv := ivRes.GetInterview()
+	for _, q := range iv.GetQuestions() {
+		if q.GetId() != r.PathValue("qid") {
+			continue
+		}
+		if iv.GetStatus() != interviewsv1.InterviewStatus_INTERVIEW_STATUS_IN_PROGRESS {
+			writeProblem(w, r, probFinished.with("the interview is finished: its answers can no longer change"))
+			return nil, nil, false
+		}
+		return iv, q, true
+	}
+	writeProblem(w, r, probNotFound.with("this interview has no such question"))
+	return nil, nil, false
+}
+
+// putRecording streams a recorded answer to the evaluation service as it
+// arrives (64 KiB at a time, never buffered whole), which stores it in
+// object storage; a body cut off mid-way leaves nothing behind.
+func (s *Server) putRecording(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.MediaTimeout)
+	defer cancel()
+	iv, q, ok := s.openQuestion(ctx, w, r)
+	if !ok {
+		return
+	}
+	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxMediaBytes)
+	stream, err := s.be.Evaluation.SubmitRecording(ctx)
+	if err != nil {
+		s.grpcProblem(w, r, err)
+		return
+	}
+	err = stream.Send(&evaluationv1.SubmitRecordingRequest{Part: &evaluationv1.SubmitRecordingRequest_Header{Header: &evaluationv1.RecordingHeader{
+		UserId: principal(r).UserID, InterviewId: iv.GetId(), QuestionId: q.GetId(), RoleId: iv.GetRoleId(),
+		InvitationId: iv.GetInvitationId(), QuestionCount: int32(len(iv.GetQuestions())), ContentType: r.Header.Get("Content-Type"),
+		Question: &evaluationv1.QuestionSnapshot{Text: q.GetText(), Kind: q.GetKind(), Competency: q.GetCompetency(),
+			Skill: q.GetSkill(), TalkingPoints: q.GetTalkingPoints()},
+	}}})
+	buf := make([]byte, uploadChunk)
+	for err == nil {
+		n, rerr := body.Read(buf)
+		if n > 0 {
+			err = stream.Send(&evaluationv1.SubmitRecordingRequest{Part: &evaluationv1.SubmitRecordingRequest_Chunk{Chunk: buf[:n]}})
+		}
+		if errors.Is(rerr, io.EOF) {
+			break
+		}
+		if rerr != nil {
+			// Cut off, or over the limit: end the stream so the service
+			// keeps nothing.
+			cancel()
+			var tooBig *http.MaxBytesError
+			if errors.As(rerr, &tooBig) {
+				writeProblem(w, r, probTooLarge.with(fmt.Sprintf("the recording is larger than %d MB: keep answers to a few minutes", s.cfg.MaxMediaBytes>>20)))
+				return
+			}
+			writeProblem(w, r, probMalformed.with("the recording could not be read to the end: upload it again"))
+			return
+		}
+	}
+	res, err := stream.CloseAndRecv()
+	if err != nil {
+		s.recordingProblem(w, r, err)
+		return
+	}
+	a := res.GetAnswer()
+	w.Header().Set("Location", "/api/v1/answers/"+a.GetId())
+	writeJSON(w, http.StatusAccepted, map[string]string{"answerId": a.GetId(), "status": answerStatus(a.GetStatus())})
+}
+
+// recordingProblem maps the evaluation service's reasons to HTTP statuses.
+func (s *Server) recordingProblem(w http.ResponseWriter, r *http.Request, err error) {
+	msg := status.Convert(err).Message()
+	switch {
+	case hasReason(err, "MEDIA_EMPTY"):
+		writeProblem(w, r, probValidation.with(msg).withField("body", "empty", msg))
+	case hasReason(err, "MEDIA_UNSUPPORTED_TYPE"), hasReason(err, "MEDIA_TYPE_MISMATCH"):
+		writeProblem(w, r, probMediaType.with(msg))
+	case hasReason(err, "MEDIA_TOO_LARGE"):
+		writeProblem(w, r, probTooLarge.with(msg))
+	case hasReason(err, "STORAGE_UNAVAILABLE"):
+		writeProblem(w, r, probUnavailable.with(msg))
+	case status.Code(err) == codes.FailedPrecondition:
+		writeProblem(w, r, probFinished.with(msg))
+	default:
+		s.grpcProblem(w, r, err)
+	}
+}
+
+type correctTranscriptRequest struct {
+	Text string `json:"text"`
+}
+
+// putTranscript stores the candidate's correction of a recording's
+// transcript (practice interviews) and has the answer scored again.
+func (s *Server) putTranscript(w http.ResponseWriter, r *http.Request) {
+	var req correctTranscriptRequest
+	if !s.decodeJSON(w, r, &req) {
+		return
+	}
+	ctx, cancel := s.backendCtx(r)
+	defer cancel()
+	res, err := s.be.Evaluation.CorrectTranscript(ctx, &evaluationv1.CorrectTranscriptRequest{UserId: principal(r).UserID, AnswerId: r.PathValue("id"), Text: req.Text})
+	if status.Code(err) == codes.FailedPrecondition {
+		writeProblem(w, r, probConflict.with(status.Convert(err).Message()))
+		return
+	}
+	if err != nil {
+		s.grpcProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, s.answerDoc(res.GetAnswer()))
+}
+
+// retryAnswer queues a failed recording for transcription again.
+func (s *Server) retryAnswer(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := s.backendCtx(r)
+	defer cancel()
+	res, err := s.be.Evaluation.RetryAnswer(ctx, &evaluationv1.RetryAnswerRequest{UserId: principal(r).UserID, AnswerId: r.PathValue("id")})
+	if status.Code(err) == codes.FailedPrecondition {
+		writeProblem(w, r, probConflict.with(status.Convert(err).Message()))
+		return
+	}
+	if err != nil {
+		s.grpcProblem(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, s.answerDoc(res.GetAnswer()))
+}
+
 // AnswerDoc is an answer as the API shows it.
 type AnswerDoc struct {
 	ID            string         `json:"id"`
@@ -273,6 +407,22 @@ type AnswerDoc struct {
 	CreatedAt     time.Time      `json:"createdAt"`
 	ScoredAt      *time.Time     `json:"scoredAt"`
 	ExpiresAt     time.Time      `json:"expiresAt"`
+	// Recorded answers only.
+	Recorded              bool         `json:"recorded"`
+	ContentType           string       `json:"contentType,omitempty"`
+	MediaURL              string       `json:"mediaUrl,omitempty"`
+	MachineTranscript     string       `json:"machineTranscript,omitempty"`
+	TranscriptCorrected   bool         `json:"transcriptCorrected,omitempty"`
+	TranscriptCorrectable bool         `json:"transcriptCorrectable"`
+	Delivery              *DeliveryDoc `json:"delivery,omitempty"`
+}
+
+// DeliveryDoc is how a recorded answer was spoken.
+type DeliveryDoc struct {
+	WordsPerMinute float64 `json:"wordsPerMinute"`
+	FillerRate     float64 `json:"fillerRate"`
+	LongPauses     int32   `json:"longPauses"`
+	TalkSeconds    float64 `json:"talkSeconds"`
 }
 
 // DimensionDoc is one scored aspect of an answer.
@@ -314,7 +464,10 @@ func (s *Server) getAnswer(w http.ResponseWriter, r *http.Request) {
 		s.grpcProblem(w, r, err)
 		return
 	}
-	a := res.GetAnswer()
+	writeJSON(w, http.StatusOK, s.answerDoc(res.GetAnswer()))
+}
+
+func (s *Server) answerDoc(a *evaluationv1.Answer) AnswerDoc {
 	d := AnswerDoc{
 		ID: a.GetId(), InterviewID: a.GetInterviewId(), QuestionID: a.GetQuestionId(), Question: a.GetQuestionText(),
 		Status: answerStatus(a.GetStatus()), Transcript: a.GetTranscript(), Score: a.Score,
@@ -325,7 +478,14 @@ func (s *Server) getAnswer(w http.ResponseWriter, r *http.Request) {
 		t := a.GetScoredAt().AsTime()
 		d.ScoredAt = &t
 	}
-	writeJSON(w, http.StatusOK, d)
+	if a.GetRecorded() {
+		d.Recorded, d.ContentType, d.MediaURL = true, a.GetContentType(), a.GetMediaUrl()
+		d.MachineTranscript, d.TranscriptCorrected, d.TranscriptCorrectable = a.GetMachineTranscript(), a.GetTranscriptCorrected(), a.GetTranscriptCorrectable()
+		if dl := a.GetDelivery(); dl != nil {
+			d.Delivery = &DeliveryDoc{dl.GetWordsPerMinute(), dl.GetFillerRate(), dl.GetLongPauses(), dl.GetTalkSeconds()}
+		}
+	}
+	return d
 }
 
 // ResultDoc is one scored interview.

@@ -41,6 +41,10 @@ type Config struct {
 	LoginAccountBurst int
 	// RequestTimeout bounds each backend call made for a request.
 	RequestTimeout time.Duration
+	// MaxMediaBytes bounds a recorded answer; MediaTimeout bounds its
+	// upload.
+	MaxMediaBytes int64
+	MediaTimeout  time.Duration
 }
 
 // Backends are the service clients the API calls.
@@ -146,6 +150,8 @@ func (s *Server) routes() []route {
 		{"POST", "/api/v1/interviews/{id}/complete", true, s.completeInterview},
 		{"PUT", "/api/v1/interviews/{id}/questions/{qid}/answer", true, s.putAnswer},
 		{"GET", "/api/v1/answers/{id}", true, s.getAnswer},
+		{"PUT", "/api/v1/answers/{id}/transcript", true, s.putTranscript},
+		{"POST", "/api/v1/answers/{id}/retry", true, s.retryAnswer},
 		{"GET", "/api/v1/results", true, s.listResults},
 	}
 }
