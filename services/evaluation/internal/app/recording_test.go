@@ -247,3 +247,28 @@ func TestEngineDownRetriesThenFailsAndCanBeQueuedAgain(t *testing.T) {
 func silentWAV(d time.Duration) []byte {
 	return media.Audio{Samples: make([]int16, int(d.Seconds()*16000)), Duration: d}.WAV()
 }
+
+func TestTranscriptsAreLockedInInvitedInterviews(t *testing.T) {
+	f := newFixture(t, blobtest.NewServer(t), transcribe.NewPocketsphinx(transcribe.PocketsphinxConfig{}))
+	ctx := context.Background()
+	h := header("audio/wav")
+	h.InvitationID = "01a21900-0000-7000-8000-0000000000e1"
+	a, err := f.svc.SubmitRecording(ctx, h, bytes.NewReader(fixtureFile(t, "slow-api-medium.wav")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.transcribe(t, a.ID)
+	if _, err := f.svc.CorrectTranscript(ctx, user, a.ID, "a better transcript"); !errors.Is(err, app.ErrLocked) {
+		t.Fatalf("correction in an invited interview: %v", err)
+	}
+	// In a practice interview the same correction is taken.
+	b, err := f.svc.SubmitRecording(ctx, header("audio/wav"), bytes.NewReader(fixtureFile(t, "slow-api-medium.wav")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.transcribe(t, b.ID)
+	got, err := f.svc.CorrectTranscript(ctx, user, b.ID, "a better transcript")
+	if err != nil || !got.TranscriptCorrected || got.MachineTranscript == "" || got.Status != app.StatusScoring {
+		t.Fatalf("practice correction: %+v, %v", got, err)
+	}
+}
