@@ -98,6 +98,11 @@ func talkingPointsOf(text string) []string {
 		if len(phrase) > maxPhraseWords {
 			phrase = phrase[len(phrase)-maxPhraseWords:]
 		}
+		// Keep the phrase's head (its last words) within the length a
+		// talking point may have.
+		for len(phrase) > 1 && utf8.RuneCountInString(strings.Join(phrase, " ")) > maxTalkingPointLen {
+			phrase = phrase[1:]
+		}
 		if len(phrase) == 0 || (len(phrase) == 1 && generic[strings.ToLower(phrase[0])]) {
 			return
 		}
