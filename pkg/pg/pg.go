@@ -172,3 +172,13 @@ func validIdent(s string) bool {
 		return !(r == '_' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
 	}) < 0
 }
+
+// MigrationsIn is the migration set in folder dir of fsys (an embed.FS
+// holding "migrations/*.sql", say) tracked in table.
+func MigrationsIn(fsys fs.FS, dir, table string) Migrations {
+	sub, err := fs.Sub(fsys, dir)
+	if err != nil {
+		panic(fmt.Sprintf("pg: migrations folder %q: %v", dir, err)) // a build-time layout error
+	}
+	return Migrations{FS: sub, Table: table}
+}

@@ -19,9 +19,15 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/moksho/platform/pkg/admin"
 
 	"github.com/moksho/platform/pkg/bus"
 	"github.com/moksho/platform/pkg/pg"
+	"github.com/moksho/platform/pkg/rpc"
 
 	"github.com/moksho/platform/pkg/config"
 	"github.com/moksho/platform/pkg/logging"
@@ -122,4 +128,25 @@ func NATSCheck(nc *nats.Conn) func(context.Context) error {
 		}
 		return nil
 	}
+}
+
+// NewRegistry is a service's own Prometheus registry (several services share
+// one process in the local deployment) with the Go and process collectors.
+func NewRegistry() *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
+// Serve runs a service's gRPC server, its admin port and its background
+// workers (outbox relay, consumers) until ctx ends or one of them fails,
+// then stops them all.
+func Serve(ctx context.Context, grpcSrv *rpc.Server, grpcLis net.Listener, adm *admin.Server, adminLis net.Listener, workers ...func(context.Context) error) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return grpcSrv.Serve(ctx, grpcLis) })
+	g.Go(func() error { return adm.Serve(ctx, adminLis) })
+	for _, w := range workers {
+		g.Go(func() error { return w(ctx) })
+	}
+	return g.Wait()
 }

@@ -12,10 +12,6 @@ import (
 	"net"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"golang.org/x/sync/errgroup"
-
 	"github.com/moksho/platform/pkg/admin"
 	"github.com/moksho/platform/pkg/bus"
 	"github.com/moksho/platform/pkg/clock"
@@ -68,8 +64,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.System{}
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg := service.NewRegistry()
 
 	pool, err := service.OpenDatabase(ctx, Name, cfg.DatabaseURL, store.Migrations())
 	if err != nil {
@@ -117,12 +112,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	relay := bus.NewRelay(pool, js, bus.RelayOptions{Log: log, Registerer: reg})
 
 	log.Info("accounts serving", "grpc", grpcLis.Addr().String(), "admin", adminLis.Addr().String())
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return srv.Serve(ctx, grpcLis) })
-	g.Go(func() error { return adm.Serve(ctx, adminLis) })
-	g.Go(func() error { return relay.Run(ctx) })
-	g.Go(func() error { return cleanSessions(ctx, svc, log) })
-	return g.Wait()
+	return service.Serve(ctx, srv, grpcLis, adm, adminLis, relay.Run, func(ctx context.Context) error { return cleanSessions(ctx, svc, log) })
 }
 
 // cleanSessions deletes dead sessions every few minutes; a dead session

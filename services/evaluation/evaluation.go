@@ -11,10 +11,6 @@ import (
 	"runtime"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"golang.org/x/sync/errgroup"
-
 	"github.com/moksho/platform/pkg/admin"
 	"github.com/moksho/platform/pkg/blob"
 	"github.com/moksho/platform/pkg/bus"
@@ -85,8 +81,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if cfg.ScoreConcurrency <= 0 {
 		cfg.ScoreConcurrency = runtime.GOMAXPROCS(0)
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg := service.NewRegistry()
 
 	pool, err := service.OpenDatabase(ctx, Name, cfg.DatabaseURL, store.Migrations())
 	if err != nil {
@@ -136,17 +131,14 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	relay := bus.NewRelay(pool, js, bus.RelayOptions{Log: log, Registerer: reg})
 
 	log.Info("evaluation serving", "grpc", grpcLis.Addr().String(), "admin", adminLis.Addr().String(), "rubric", score.RubricVersion)
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return srv.Serve(ctx, grpcLis) })
-	g.Go(func() error { return adm.Serve(ctx, adminLis) })
-	g.Go(func() error { return relay.Run(ctx) })
+	workers := []func(context.Context) error{relay.Run}
 	for _, c := range events.Consumers(pool, js, svc, log, reg, events.Options{
 		ScoreConcurrency: cfg.ScoreConcurrency, TranscribeConcurrency: max(1, cfg.TranscribeConcurrency),
 		TranscribeAckWait: 2 * time.Minute,
 	}) {
-		g.Go(func() error { return c.Run(ctx) })
+		workers = append(workers, c.Run)
 	}
-	return g.Wait()
+	return service.Serve(ctx, srv, grpcLis, adm, adminLis, workers...)
 }
 
 // recordings wires object storage, ffmpeg and the transcription engine.

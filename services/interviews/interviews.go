@@ -11,10 +11,6 @@ import (
 	"net"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"golang.org/x/sync/errgroup"
-
 	"github.com/moksho/platform/pkg/admin"
 	"github.com/moksho/platform/pkg/bus"
 	"github.com/moksho/platform/pkg/clock"
@@ -67,8 +63,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.System{}
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg := service.NewRegistry()
 	cat := catalog.Default()
 
 	pool, err := service.OpenDatabase(ctx, Name, cfg.DatabaseURL, store.Migrations())
@@ -117,12 +112,9 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 
 	log.Info("interviews serving", "grpc", grpcLis.Addr().String(), "admin", adminLis.Addr().String(),
 		"roles", len(cat.All()), "bank_questions", questions.DefaultBank().Len())
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return srv.Serve(ctx, grpcLis) })
-	g.Go(func() error { return adm.Serve(ctx, adminLis) })
-	g.Go(func() error { return relay.Run(ctx) })
+	workers := []func(context.Context) error{relay.Run}
 	for _, c := range events.Consumers(pool, js, log, reg) {
-		g.Go(func() error { return c.Run(ctx) })
+		workers = append(workers, c.Run)
 	}
-	return g.Wait()
+	return service.Serve(ctx, srv, grpcLis, adm, adminLis, workers...)
 }

@@ -10,9 +10,6 @@ import (
 	"net"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc"
 
 	"github.com/moksho/platform/pkg/admin"
@@ -69,8 +66,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.System{}
 	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg := service.NewRegistry()
 
 	pool, err := service.OpenDatabase(ctx, Name, cfg.DatabaseURL, store.Migrations())
 	if err != nil {
@@ -129,9 +125,5 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 
 	log.Info("resumes serving", "grpc", grpcLis.Addr().String(), "admin", adminLis.Addr().String(),
 		"skills", skills.Default().Len(), "max_upload_bytes", extract.MaxSize)
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return srv.Serve(ctx, grpcLis) })
-	g.Go(func() error { return adm.Serve(ctx, adminLis) })
-	g.Go(func() error { return relay.Run(ctx) })
-	return g.Wait()
+	return service.Serve(ctx, srv, grpcLis, adm, adminLis, relay.Run)
 }

@@ -8,11 +8,11 @@ import (
 	"errors"
 	"log/slog"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	prpc "github.com/moksho/platform/pkg/rpc"
 	accountsv1 "github.com/moksho/platform/proto/moksho/accounts/v1"
 	"github.com/moksho/platform/services/accounts/internal/app"
 	"github.com/moksho/platform/services/accounts/internal/policy"
@@ -191,13 +191,7 @@ func (s *Server) toStatus(ctx context.Context, err error) error {
 	var ve *app.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		st := status.New(codes.InvalidArgument, ve.Message)
-		if d, derr := st.WithDetails(&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{{
-			Field: ve.Field, Description: ve.Message, Reason: ve.Code,
-		}}}); derr == nil {
-			st = d
-		}
-		return st.Err()
+		return prpc.FieldError(ve.Field, ve.Code, ve.Message)
 	case errors.Is(err, app.ErrNotFound):
 		return status.Error(codes.NotFound, "user not found")
 	case errors.Is(err, app.ErrEmailTaken):
@@ -206,10 +200,9 @@ func (s *Server) toStatus(ctx context.Context, err error) error {
 		return status.Error(codes.Unauthenticated, "invalid email or password")
 	case errors.Is(err, app.ErrNoSession):
 		return status.Error(codes.Unauthenticated, "no valid session")
-	case errors.Is(err, context.Canceled):
-		return status.Error(codes.Canceled, "request canceled")
-	case errors.Is(err, context.DeadlineExceeded):
-		return status.Error(codes.DeadlineExceeded, "deadline exceeded")
+	}
+	if st, ok := prpc.ContextError(err); ok {
+		return st
 	}
 	s.log.ErrorContext(ctx, "accounts request failed", "err", err)
 	return status.Error(codes.Internal, "internal error")

@@ -8,7 +8,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,11 +23,7 @@ var migrationFiles embed.FS
 
 // Migrations are the accounts schema plus the bus tables it needs.
 func Migrations() []pg.Migrations {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		panic(err) // the embedded folder exists at build time
-	}
-	return []pg.Migrations{bus.Migrations, {FS: sub, Table: "goose_accounts"}}
+	return []pg.Migrations{bus.Migrations, pg.MigrationsIn(migrationFiles, "migrations", "goose_accounts")}
 }
 
 // Store implements app.Store on a pgx pool.

@@ -7,12 +7,12 @@ import (
 	"io"
 	"log/slog"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	prpc "github.com/moksho/platform/pkg/rpc"
 	evaluationv1 "github.com/moksho/platform/proto/moksho/evaluation/v1"
 	"github.com/moksho/platform/services/evaluation/internal/app"
 	"github.com/moksho/platform/services/evaluation/internal/media"
@@ -126,14 +126,6 @@ const (
 	ReasonTranscriptLocked   = "TRANSCRIPT_LOCKED"
 )
 
-func withReason(code codes.Code, reason, msg string) error {
-	st := status.New(code, msg)
-	if d, err := st.WithDetails(&errdetails.ErrorInfo{Reason: reason, Domain: ErrorDomain}); err == nil {
-		st = d
-	}
-	return st.Err()
-}
-
 func (s *Server) answerToProto(ctx context.Context, a app.Answer) *evaluationv1.Answer {
 	out := AnswerToProto(a)
 	out.MediaUrl = s.svc.MediaURL(ctx, a)
@@ -171,37 +163,30 @@ func (s *Server) toStatus(ctx context.Context, err error) error {
 	case errors.As(err, &me):
 		switch me.Kind {
 		case media.KindEmpty:
-			return withReason(codes.InvalidArgument, ReasonMediaEmpty, me.Reason)
+			return prpc.ReasonError(codes.InvalidArgument, ErrorDomain, ReasonMediaEmpty, me.Reason)
 		case media.KindMismatch:
-			return withReason(codes.InvalidArgument, ReasonMediaMismatch, me.Reason)
+			return prpc.ReasonError(codes.InvalidArgument, ErrorDomain, ReasonMediaMismatch, me.Reason)
 		default:
-			return withReason(codes.InvalidArgument, ReasonMediaUnsupported, me.Reason)
+			return prpc.ReasonError(codes.InvalidArgument, ErrorDomain, ReasonMediaUnsupported, me.Reason)
 		}
 	case errors.Is(err, app.ErrTooLarge):
-		return withReason(codes.InvalidArgument, ReasonMediaTooLarge, "the recording is larger than the limit: keep answers to a few minutes")
+		return prpc.ReasonError(codes.InvalidArgument, ErrorDomain, ReasonMediaTooLarge, "the recording is larger than the limit: keep answers to a few minutes")
 	case errors.Is(err, app.ErrStorageUnavailable):
 		s.log.WarnContext(ctx, "recording storage unavailable", "err", err)
-		return withReason(codes.Unavailable, ReasonStorageUnavailable, "recordings cannot be stored right now: nothing was kept; try again shortly")
+		return prpc.ReasonError(codes.Unavailable, ErrorDomain, ReasonStorageUnavailable, "recordings cannot be stored right now: nothing was kept; try again shortly")
 	case errors.Is(err, app.ErrLocked):
-		return withReason(codes.FailedPrecondition, ReasonTranscriptLocked, "this transcript cannot be corrected: only a transcribed recording of a practice interview still in progress can")
+		return prpc.ReasonError(codes.FailedPrecondition, ErrorDomain, ReasonTranscriptLocked, "this transcript cannot be corrected: only a transcribed recording of a practice interview still in progress can")
 	case errors.Is(err, app.ErrNotRetryable):
 		return status.Error(codes.FailedPrecondition, err.Error())
 	case errors.As(err, &ve):
-		st := status.New(codes.InvalidArgument, ve.Message)
-		if d, derr := st.WithDetails(&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{{
-			Field: ve.Field, Reason: ve.Code, Description: ve.Message,
-		}}}); derr == nil {
-			st = d
-		}
-		return st.Err()
+		return prpc.FieldError(ve.Field, ve.Code, ve.Message)
 	case errors.Is(err, app.ErrFinished):
 		return status.Error(codes.FailedPrecondition, err.Error())
 	case errors.Is(err, app.ErrNotFound):
 		return status.Error(codes.NotFound, "not found")
-	case errors.Is(err, context.Canceled):
-		return status.Error(codes.Canceled, "canceled")
-	case errors.Is(err, context.DeadlineExceeded):
-		return status.Error(codes.DeadlineExceeded, "deadline exceeded")
+	}
+	if st, ok := prpc.ContextError(err); ok {
+		return st
 	}
 	s.log.ErrorContext(ctx, "evaluation request failed", "err", err)
 	return status.Error(codes.Internal, "internal error")

@@ -9,7 +9,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -26,11 +25,7 @@ var migrationFiles embed.FS
 
 // Migrations are the evaluation schema plus the bus tables.
 func Migrations() []pg.Migrations {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		panic(err)
-	}
-	return []pg.Migrations{bus.Migrations, {FS: sub, Table: "goose_evaluation"}}
+	return []pg.Migrations{bus.Migrations, pg.MigrationsIn(migrationFiles, "migrations", "goose_evaluation")}
 }
 
 // Store implements app.Store.

@@ -6,11 +6,11 @@ import (
 	"errors"
 	"log/slog"
 
-	"google.golang.org/genproto/googleapis/rpc/errdetails"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	prpc "github.com/moksho/platform/pkg/rpc"
 	interviewsv1 "github.com/moksho/platform/proto/moksho/interviews/v1"
 	"github.com/moksho/platform/services/interviews/internal/app"
 	"github.com/moksho/platform/services/interviews/internal/catalog"
@@ -83,34 +83,20 @@ func (s *Server) CompleteInterview(ctx context.Context, req *interviewsv1.Comple
 
 func (s *Server) toStatus(ctx context.Context, err error) error {
 	var ve *app.ValidationError
-	field := func(name, code, msg string) error {
-		st := status.New(codes.InvalidArgument, msg)
-		if d, derr := st.WithDetails(&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{{
-			Field: name, Reason: code, Description: msg,
-		}}}); derr == nil {
-			st = d
-		}
-		return st.Err()
-	}
 	switch {
 	case errors.As(err, &ve):
-		return field(ve.Field, ve.Code, ve.Message)
+		return prpc.FieldError(ve.Field, ve.Code, ve.Message)
 	case errors.Is(err, app.ErrUnknownRole):
-		return field("role_id", "unknown_role", "unknown role: choose one of GET /api/v1/roles")
+		return prpc.FieldError("role_id", "unknown_role", "unknown role: choose one of GET /api/v1/roles")
 	case errors.Is(err, app.ErrUnknownAssessment):
-		return field("assessment_id", "unknown_assessment", "no resume assessment of yours has this ID")
+		return prpc.FieldError("assessment_id", "unknown_assessment", "no resume assessment of yours has this ID")
 	case errors.Is(err, app.ErrEntitlementMissing):
-		st := status.New(codes.FailedPrecondition, "your plan does not include another interview now: see GET /api/v1/plans")
-		if d, derr := st.WithDetails(&errdetails.ErrorInfo{Reason: ReasonEntitlementRequired, Domain: ErrorDomain}); derr == nil {
-			st = d
-		}
-		return st.Err()
+		return prpc.ReasonError(codes.FailedPrecondition, ErrorDomain, ReasonEntitlementRequired, "your plan does not include another interview now: see GET /api/v1/plans")
 	case errors.Is(err, app.ErrNotFound):
 		return status.Error(codes.NotFound, "interview not found")
-	case errors.Is(err, context.Canceled):
-		return status.Error(codes.Canceled, "canceled")
-	case errors.Is(err, context.DeadlineExceeded):
-		return status.Error(codes.DeadlineExceeded, "deadline exceeded")
+	}
+	if st, ok := prpc.ContextError(err); ok {
+		return st
 	}
 	s.log.ErrorContext(ctx, "interviews request failed", "err", err)
 	return status.Error(codes.Internal, "internal error")

@@ -7,7 +7,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -23,11 +22,7 @@ var migrationFiles embed.FS
 
 // Migrations are the interviews schema plus the bus tables.
 func Migrations() []pg.Migrations {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		panic(err)
-	}
-	return []pg.Migrations{bus.Migrations, {FS: sub, Table: "goose_interviews"}}
+	return []pg.Migrations{bus.Migrations, pg.MigrationsIn(migrationFiles, "migrations", "goose_interviews")}
 }
 
 // Store implements app.Store.

@@ -16,6 +16,7 @@ import (
 	"google.golang.org/grpc/status"
 	"google.golang.org/protobuf/types/known/timestamppb"
 
+	prpc "github.com/moksho/platform/pkg/rpc"
 	resumesv1 "github.com/moksho/platform/proto/moksho/resumes/v1"
 	"github.com/moksho/platform/services/resumes/internal/app"
 	"github.com/moksho/platform/services/resumes/internal/assess"
@@ -65,7 +66,7 @@ func (s *Server) AssessResume(stream grpc.ClientStreamingServer[resumesv1.Assess
 			header = p.Header
 		case *resumesv1.AssessResumeRequest_Chunk:
 			if len(data)+len(p.Chunk) > extract.MaxSize {
-				return reason(codes.InvalidArgument, ReasonTooLarge,
+				return prpc.ReasonError(codes.InvalidArgument, ErrorDomain, ReasonTooLarge,
 					fmt.Sprintf("the file is larger than %d MB: upload a shorter resume (two pages are plenty)", extract.MaxSize>>20))
 			}
 			data = append(data, p.Chunk...)
@@ -117,14 +118,6 @@ func (s *Server) ListSkills(context.Context, *resumesv1.ListSkillsRequest) (*res
 	return out, nil
 }
 
-func reason(code codes.Code, why, msg string) error {
-	st := status.New(code, msg)
-	if d, err := st.WithDetails(&errdetails.ErrorInfo{Reason: why, Domain: ErrorDomain}); err == nil {
-		st = d
-	}
-	return st.Err()
-}
-
 var kindReasons = map[extract.Kind]string{
 	extract.KindTooLarge: ReasonTooLarge, extract.KindUnsupported: ReasonUnsupported,
 	extract.KindMismatch: ReasonMismatch, extract.KindEmpty: ReasonEmpty, extract.KindNoText: ReasonNoText,
@@ -140,15 +133,9 @@ func (s *Server) toStatus(ctx context.Context, err error) error {
 		if !ok {
 			r = ReasonMalformed
 		}
-		return reason(codes.InvalidArgument, r, xe.Reason)
+		return prpc.ReasonError(codes.InvalidArgument, ErrorDomain, r, xe.Reason)
 	case errors.As(err, &ve):
-		st := status.New(codes.InvalidArgument, ve.Message)
-		if d, derr := st.WithDetails(&errdetails.BadRequest{FieldViolations: []*errdetails.BadRequest_FieldViolation{{
-			Field: ve.Field, Reason: ve.Code, Description: ve.Message,
-		}}}); derr == nil {
-			st = d
-		}
-		return st.Err()
+		return prpc.FieldError(ve.Field, ve.Code, ve.Message)
 	case errors.Is(err, app.ErrUnknownRole):
 		st := status.New(codes.InvalidArgument, "unknown role: choose one of GET /api/v1/roles")
 		if d, derr := st.WithDetails(
@@ -162,10 +149,9 @@ func (s *Server) toStatus(ctx context.Context, err error) error {
 		return st.Err()
 	case errors.Is(err, app.ErrNotFound):
 		return status.Error(codes.NotFound, "assessment not found")
-	case errors.Is(err, context.Canceled):
-		return status.Error(codes.Canceled, "canceled")
-	case errors.Is(err, context.DeadlineExceeded):
-		return status.Error(codes.DeadlineExceeded, "deadline exceeded")
+	}
+	if st, ok := prpc.ContextError(err); ok {
+		return st
 	}
 	s.log.ErrorContext(ctx, "resumes request failed", "err", err)
 	return status.Error(codes.Internal, "internal error")

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -25,11 +24,7 @@ var migrationFiles embed.FS
 
 // Migrations are the resumes schema plus the bus tables.
 func Migrations() []pg.Migrations {
-	sub, err := fs.Sub(migrationFiles, "migrations")
-	if err != nil {
-		panic(err)
-	}
-	return []pg.Migrations{bus.Migrations, {FS: sub, Table: "goose_resumes"}}
+	return []pg.Migrations{bus.Migrations, pg.MigrationsIn(migrationFiles, "migrations", "goose_resumes")}
 }
 
 // Store implements app.Store.
