@@ -119,7 +119,11 @@ func Start(ctx context.Context, o Options) (*Platform, error) {
 	}
 
 	// NATS with JetStream on disk.
-	natsSrv, err := natsserver.Start(natsserver.Options{StoreDir: filepath.Join(dataDir, "nats"), Port: preferPort(4222)})
+	natsPort := preferPort(4222)
+	if natsPort == 0 {
+		natsPort = -1 // NATS reads 0 as its default port, 4222: ask for any free one
+	}
+	natsSrv, err := natsserver.Start(natsserver.Options{StoreDir: filepath.Join(dataDir, "nats"), Port: natsPort})
 	if err != nil {
 		return nil, err
 	}
@@ -228,6 +232,7 @@ func Start(ctx context.Context, o Options) (*Platform, error) {
 		LoginAccountBurst: 5,
 		LoginAccountEvery: time.Minute,
 		RequestTimeout:    15 * time.Second,
+		MediaOrigins:      []string{"http://" + s3Lis.Addr().String()},
 		HTTPListener:      gatewayHTTP,
 		AdminListener:     gatewayAdmin,
 	}
