@@ -43,7 +43,8 @@ test-short: deps ## Run the fast tests only (-short)
 	@url=$$(go run ./deploy/local/cmd/pgup) || exit 1; \
 	MOKSHO_TEST_DATABASE_URL="$$url" go test -short -count=1 $(PACKAGES)
 
-e2e: deps ## Start deploy/local for real and drive the HTTP API end to end
+e2e: ## Start deploy/local for real; drive the HTTP API and the web client in Chromium (screenshots in artifacts/e2e)
+	@./scripts/deps.sh e2e
 	@url=$$(go run ./deploy/local/cmd/pgup) || exit 1; \
 	MOKSHO_TEST_DATABASE_URL="$$url" go test -count=1 -tags e2e -timeout 20m ./deploy/local/e2e/...
 

@@ -4,7 +4,8 @@
 # PostgreSQL (pglocal starts a private cluster with it), ffmpeg (recorded
 # answers are decoded with it) and the offline speech recogniser
 # (pocketsphinx with its English model, and its test clips of real speech
-# for the word-error-rate measurement).
+# for the word-error-rate measurement). With the argument `e2e` it also
+# installs Chromium, which the browser tests of `make e2e` drive.
 set -euo pipefail
 
 need=()
@@ -13,6 +14,9 @@ command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v pocketsphinx_continuous >/dev/null 2>&1 || need+=(pocketsphinx)
 [ -d /usr/share/pocketsphinx/model/en-us ] || need+=(pocketsphinx-en-us)
 [ -d /usr/share/pocketsphinx/test/data/librivox ] || need+=(pocketsphinx-testdata)
+if [ "${1:-}" = e2e ]; then
+	command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need+=(chromium)
+fi
 
 if ((${#need[@]} == 0)); then
 	exit 0

@@ -59,6 +59,9 @@ type Config struct {
 	// may take MediaTimeout to upload.
 	MaxMediaBytes int64         `env:"MAX_MEDIA_BYTES" envDefault:"209715200"`
 	MediaTimeout  time.Duration `env:"MEDIA_TIMEOUT" envDefault:"10m"`
+	// MediaOrigins are the object store's origins that recordings are
+	// played back from (presigned URLs), allowed by the pages' policy.
+	MediaOrigins []string `env:"MEDIA_ORIGINS" envSeparator:","`
 
 	// HTTPListener and AdminListener, when set, replace the addresses.
 	HTTPListener  net.Listener `env:"-"`
@@ -156,7 +159,7 @@ func Handler(cfg Config, be api.Backends, log *slog.Logger, reg *prometheus.Regi
 		LoginAccountEvery: cfg.LoginAccountEvery, LoginAccountBurst: cfg.LoginAccountBurst,
 		RequestTimeout: cfg.RequestTimeout, MaxMediaBytes: cfg.MaxMediaBytes, MediaTimeout: cfg.MediaTimeout,
 	}, be, log, reg)
-	pages, err := web.New(be.Accounts, log)
+	pages, err := web.New(be.Accounts, log, web.Options{MediaOrigins: cfg.MediaOrigins})
 	if err != nil {
 		return nil, fmt.Errorf("web client: %w", err)
 	}

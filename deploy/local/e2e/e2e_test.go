@@ -124,9 +124,13 @@ func (p *platform) interrupt(t *testing.T) {
 	}
 }
 
-func TestRunJourneyStopAndRestart(t *testing.T) {
+// prepare builds the `make run` binary and returns it with the
+// environment of a fresh platform: its own data directory, address and
+// databases (dropped after the test).
+func prepare(t *testing.T) (bin string, env []string) {
+	t.Helper()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "moksho")
+	bin = filepath.Join(dir, "moksho")
 	build := exec.Command("go", "build", "-o", bin, "github.com/moksho/platform/deploy/local/cmd/moksho")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
@@ -134,14 +138,17 @@ func TestRunJourneyStopAndRestart(t *testing.T) {
 	admin := pgtest.AdminURL(t)
 	prefix := "e2e_" + randHex(4) + "_"
 	t.Cleanup(func() { _ = pgtest.DropDatabases(context.Background(), admin, prefix) })
-	env := []string{
+	return bin, []string{
 		"MOKSHO_DATA_DIR=" + filepath.Join(dir, "data"),
 		"MOKSHO_HTTP_ADDR=" + freeAddr(t),
 		"DATABASE_URL=" + admin,
 		"MOKSHO_DB_PREFIX=" + prefix,
 		"MOKSHO_ADMIN_PASSWORD=e2e-operator-secret-77",
 	}
+}
 
+func TestRunJourneyStopAndRestart(t *testing.T) {
+	bin, env := prepare(t)
 	p := start(t, bin, env)
 	c := newClient(t, p.url)
 
