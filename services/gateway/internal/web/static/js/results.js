@@ -9,35 +9,30 @@ const W = 640;
 const H = 240;
 const PAD = { l: 36, r: 12, t: 12, b: 28 };
 
-// lineChart plots scores (0-10) in order.
-function lineChart(points, label) {
-  const x = (i) => PAD.l + (points.length === 1 ? (W - PAD.l - PAD.r) / 2 : (i * (W - PAD.l - PAD.r)) / (points.length - 1));
-  const y = (v) => PAD.t + (1 - v / 10) * (H - PAD.t - PAD.b);
+// lineChart plots series of scores (0-10) over the same attempts; each
+// series has its own colour and dash pattern, named in a legend.
+function lineChart(series, n, label) {
+  const legendH = series.length > 1 ? 24 : 0;
+  const x = (i) => PAD.l + (n === 1 ? (W - PAD.l - PAD.r) / 2 : (i * (W - PAD.l - PAD.r)) / (n - 1));
+  const y = (v) => legendH + PAD.t + (1 - v / 10) * (H - PAD.t - PAD.b);
   const grid = [0, 2.5, 5, 7.5, 10].map((v) => [
     svg('line', { x1: PAD.l, x2: W - PAD.r, y1: y(v), y2: y(v), class: v === 7.5 ? 'grid cert' : 'grid' }),
     svg('text', { x: PAD.l - 6, y: y(v) + 4, 'text-anchor': 'end', class: 'axis' }, String(v)),
   ]);
-  const path = points.map((p, i) => `${i ? 'L' : 'M'}${x(i).toFixed(1)},${y(p.score).toFixed(1)}`).join(' ');
-  const dots = points.map((p, i) => svg('circle', { cx: x(i), cy: y(p.score), r: 4, class: 'dot' },
-    svg('title', {}, `Attempt ${i + 1} (${p.label}): ${fmtScore(p.score)}`)));
-  const ticks = points.map((p, i) => svg('text', { x: x(i), y: H - 8, 'text-anchor': 'middle', class: 'axis' }, String(i + 1)));
-  return svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': label, class: 'chart' },
-    svg('title', {}, label), grid, svg('path', { d: path, class: 'line' }), dots, ticks);
-}
-
-// barChart shows named scores (0-10) as horizontal bars.
-function barChart(bars, label) {
-  const rowH = 28;
-  const h = bars.length * rowH + 8;
-  const x0 = 170;
-  const scale = (v) => (v / 10) * (W - x0 - 48);
-  return svg('svg', { viewBox: `0 0 ${W} ${h}`, role: 'img', 'aria-label': label, class: 'chart' },
-    svg('title', {}, label),
-    bars.map((b, i) => [
-      svg('text', { x: x0 - 8, y: i * rowH + 20, 'text-anchor': 'end', class: 'axis' }, b.name),
-      svg('rect', { x: x0, y: i * rowH + 6, width: Math.max(1, scale(b.score)), height: rowH - 10, class: 'bar' }),
-      svg('text', { x: x0 + scale(b.score) + 6, y: i * rowH + 20, class: 'axis' }, fmtScore(b.score)),
-    ]));
+  const lines = series.map((s, k) => {
+    const pts = s.points.map((v, i) => [i, v]).filter(([, v]) => v !== null && v !== undefined);
+    const d = pts.map(([i, v], j) => `${j ? 'L' : 'M'}${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+    return svg('g', { class: `series s${k}` },
+      svg('path', { d, class: 'line' }),
+      pts.map(([i, v]) => svg('circle', { cx: x(i), cy: y(v), r: 4, class: 'dot' },
+        svg('title', {}, `${s.name}, attempt ${i + 1}: ${fmtScore(v)}`))));
+  });
+  const legend = series.length > 1 ? series.map((s, k) => svg('g', { class: `series s${k}` },
+    svg('line', { x1: PAD.l + k * 118, x2: PAD.l + k * 118 + 18, y1: 10, y2: 10, class: 'line' }),
+    svg('text', { x: PAD.l + k * 118 + 24, y: 14, class: 'axis' }, s.name))) : [];
+  const ticks = Array.from({ length: n }, (_, i) => svg('text', { x: x(i), y: legendH + H - 8, 'text-anchor': 'middle', class: 'axis' }, String(i + 1)));
+  return svg('svg', { viewBox: `0 0 ${W} ${H + legendH}`, role: 'img', 'aria-label': label, class: 'chart' },
+    svg('title', {}, label), grid, lines, legend, ticks);
 }
 
 (async () => {
@@ -54,22 +49,22 @@ function barChart(bars, label) {
     return;
   }
   const chrono = [...results].sort((a, b) => new Date(a.scoredAt) - new Date(b.scoredAt));
-  const points = chrono.map((r) => ({ score: r.overallScore, label: `${roleTitle(catalog, r.roleId)}, ${fmtDate(r.scoredAt)}` }));
-  const sums = new Map();
-  for (const r of chrono) {
-    for (const d of r.dimensions || []) {
-      const s = sums.get(d.name) || { total: 0, n: 0 };
-      s.total += d.score;
-      s.n++;
-      sums.set(d.name, s);
-    }
-  }
-  const bars = [...sums].map(([name, s]) => ({ name, score: s.total / s.n }));
+  const overall = chrono.map((r) => r.overallScore);
+  const names = [...new Set(chrono.flatMap((r) => (r.dimensions || []).map((d) => d.name)))];
+  const dims = names.map((name) => ({
+    name,
+    points: chrono.map((r) => {
+      const d = (r.dimensions || []).find((x) => x.name === name);
+      return d ? d.score : null;
+    }),
+  }));
+  const describe = (s) => `${s.name}: ${s.points.map(fmtScore).join(', ')}`;
   charts.replaceChildren(
-    el('figure', {}, lineChart(points, `Overall score over ${points.length} attempts, from ${fmtScore(points[0].score)} to ${fmtScore(points.at(-1).score)}`),
-      el('figcaption', {}, 'Overall score (0–10) per attempt, oldest first; the dashed line is 7.5, the certificate mark.')),
-    bars.length ? el('figure', {}, barChart(bars, 'Average score per dimension: ' + bars.map((b) => `${b.name} ${fmtScore(b.score)}`).join(', ')),
-      el('figcaption', {}, 'Average of each dimension across these attempts.')) : null);
+    el('figure', {}, lineChart([{ name: 'overall', points: overall }], chrono.length,
+      `Overall score over ${chrono.length} attempts, oldest first: ${overall.map(fmtScore).join(', ')}`),
+    el('figcaption', {}, 'Overall score (0–10) per attempt, oldest first; the dashed line is 7.5, the certificate mark.')),
+    dims.length ? el('figure', {}, lineChart(dims, chrono.length, 'Scores per dimension over attempts. ' + dims.map(describe).join('; ')),
+      el('figcaption', {}, 'Each dimension (0–10) per attempt, oldest first.')) : null);
   list.replaceChildren(el('table', {},
     el('caption', {}, 'Scored interviews'),
     el('thead', {}, el('tr', {}, ['Scored', 'Role', 'Overall', 'Answered', 'Deleted on'].map((h) => el('th', { scope: 'col' }, h)))),

@@ -110,7 +110,7 @@ function render(a) {
     el('table', {},
       el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Part'), el('th', { scope: 'col' }, 'Points'), el('th', { scope: 'col' }, 'Why'))),
       el('tbody', {}, (x.components || []).map((c) => el('tr', {},
-        el('td', {}, c.name), el('td', {}, `${c.points.toFixed(1)} / ${c.maxPoints.toFixed(0)}`), el('td', {}, c.detail))))),
+        el('td', {}, c.name), el('td', { class: 'num' }, `${c.points.toFixed(1)} / ${c.maxPoints.toFixed(0)}`), el('td', {}, c.detail))))),
     el('p', {}, `Experience: about ${(x.yearsExperience || 0).toFixed(1)} years.`,
       (x.senioritySignals || []).length ? ` Seniority signals: ${x.senioritySignals.join(', ')}.` : ''),
     el('h2', {}, 'Skills found'),
