@@ -20,8 +20,11 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// fixtures is the shared test material.
-const fixtures = "../../../../shared/fixtures"
+// The test material, copies of ../shared/fixtures kept in the repository.
+const (
+	answerWAV = "../../../services/evaluation/internal/media/testdata/slow-api-medium.wav"
+	resumePDF = "../../../services/resumes/testdata/resumes/backend-go.pdf"
+)
 
 // browser is a headless Chromium with a fake camera and a fake microphone
 // that "speaks" a recorded answer, driven through the DevTools protocol.
@@ -253,11 +256,11 @@ func TestBrowserCandidateJourney(t *testing.T) {
 	p := start(t, bin, env)
 	defer p.interrupt(t)
 
-	wav, err := filepath.Abs(filepath.Join(fixtures, "answers/audio/slow-api-medium.wav"))
+	wav, err := filepath.Abs(answerWAV)
 	if err != nil {
 		t.Fatal(err)
 	}
-	resume, err := filepath.Abs(filepath.Join(fixtures, "resumes/backend-go.pdf"))
+	resume, err := filepath.Abs(resumePDF)
 	if err != nil {
 		t.Fatal(err)
 	}
