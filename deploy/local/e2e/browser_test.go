@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -357,6 +358,16 @@ func TestBrowserCandidateJourney(t *testing.T) {
 		chromedp.Click(chromedp.ID("stop")), chromedp.WaitVisible(chromedp.ID("playback-box")),
 		waitJS(`document.getElementById('playback').readyState >= 1`))
 	b.shot("room-listen-back")
+	// Every status the page shows is recorded, to check that the candidate
+	// saw the answer move, not only its end.
+	b.run("watch statuses", chromedp.Evaluate[chromedp.Void](`(() => {
+		window.seenStatuses = [];
+		const node = document.getElementById('answer-status');
+		new MutationObserver(() => {
+			const s = node.dataset.status;
+			if (s && window.seenStatuses.at(-1) !== s) window.seenStatuses.push(s);
+		}).observe(node, {attributes: true, attributeFilter: ['data-status']});
+	})()`))
 	b.run("upload recording", chromedp.Click(chromedp.ID("upload")), chromedp.WaitVisible(chromedp.ID("answer-steps")))
 	b.shot("room-voice-received")
 	waitScored := waitJS(`['scored', 'failed'].includes(document.getElementById('answer-status').dataset.status)`)
@@ -364,6 +375,13 @@ func TestBrowserCandidateJourney(t *testing.T) {
 	if st := b.text("#answer-status"); !strings.Contains(st, "Scored") {
 		t.Fatalf("voice answer: %q: %s", st, b.text("#failure-reason"))
 	}
+	seen := value(b, "statuses seen", chromedp.Evaluate[[]string](`window.seenStatuses`))
+	if len(seen) < 2 || seen[len(seen)-1] != "scored" || !slices.ContainsFunc(seen[:len(seen)-1], func(s string) bool {
+		return s == "received" || s == "transcribing" || s == "scoring"
+	}) {
+		t.Fatalf("statuses shown for the recorded answer: %v", seen)
+	}
+	t.Logf("statuses shown for the recorded answer: %v", seen)
 	if tr := b.text("#transcript"); len(strings.Fields(tr)) < 3 {
 		t.Fatalf("transcript of the spoken answer: %q", tr)
 	}

@@ -299,10 +299,19 @@ $('upload').addEventListener('click', () => {
   xhr.addEventListener('load', () => {
     done();
     try {
-      const res = handle(xhr.status, xhr.responseText);
+      // An ended session must not cost the recording: no redirect here.
+      const res = handle(xhr.status, xhr.responseText, { redirect401: false });
       stopStream();
       answered(res.answerId);
     } catch (err) {
+      if (err.status === 401) {
+        const box = $('answer-error');
+        box.replaceChildren('Your session has ended. ',
+          el('a', { href: '/login?next=' + encodeURIComponent('/app'), target: '_blank', rel: 'noopener' }, 'Log in again in a new tab'),
+          ', then submit this recording again: it is still here.');
+        box.hidden = false;
+        return;
+      }
       showError($('answer-error'), err);
     }
   });
