@@ -168,7 +168,10 @@ func NewServer(opts ServerOptions) *Server {
 		}),
 		// A pool of stream workers instead of a goroutine per RPC: their
 		// stacks are already grown, which saves work on every small call.
-		grpc.NumStreamWorkers(uint32(runtime.GOMAXPROCS(0))),
+		// Handlers mostly wait on the database, so the pool is sized for
+		// calls in flight, not for CPUs: when every worker is busy gRPC
+		// falls back to a fresh goroutine, whose stack grows again.
+		grpc.NumStreamWorkers(uint32(streamWorkers())),
 	}
 	if opts.Tracing.enabled() {
 		base = append(base, grpc.StatsHandler(otelgrpc.NewServerHandler(
@@ -285,4 +288,11 @@ func traceExemplar(ctx context.Context) prometheus.Labels {
 		return nil
 	}
 	return prometheus.Labels{"trace_id": sc.TraceID().String()}
+}
+
+// streamWorkers is the size of the stream worker pool: enough for the
+// calls a replica has in flight at once (each waits on I/O most of its
+// time), never fewer than 16 per CPU.
+func streamWorkers() int {
+	return max(128, 16*runtime.GOMAXPROCS(0))
 }
