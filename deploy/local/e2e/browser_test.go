@@ -116,6 +116,31 @@ func newBrowser(t *testing.T, base, wav string) *browser {
 	return b
 }
 
+// axeSource is axe-core (MPL-2.0, from npm, unmodified), the accessibility
+// rules engine the audits run in the page.
+const axeSource = "testdata/axe-4.14.1.min.js"
+
+// audit runs axe-core's WCAG 2.1 A and AA rules on the page as it is now
+// and fails the test on any violation.
+func (b *browser) audit(what string) {
+	b.t.Helper()
+	src, err := os.ReadFile(axeSource)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	b.run("load axe on "+what, chromedp.Evaluate[chromedp.Void](string(src)+";undefined"))
+	violations := value(b, "audit "+what, chromedp.Evaluate[[]string](`axe.run(document, {
+		runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']},
+	}).then((r) => r.violations.map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' at ' +
+		v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')))`, awaitPromise))
+	if len(violations) > 0 {
+		b.shot("a11y-" + slug(what))
+		b.t.Errorf("accessibility violations on %s:\n%s", what, strings.Join(violations, "\n"))
+	}
+}
+
+func awaitPromise(p *runtime.EvaluateParams) { p.AwaitPromise = new(true) }
+
 func (b *browser) record(msg string) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -272,6 +297,7 @@ func TestBrowserCandidateJourney(t *testing.T) {
 	// Landing.
 	b.run("landing", chromedp.Navigate(p.url+"/"), chromedp.WaitVisible(chromedp.CSS("a[href='/signup']")))
 	b.shot("landing")
+	b.audit("landing")
 
 	// Sign up: the accept box stays disabled until the policy has been
 	// scrolled to its end.
@@ -290,6 +316,7 @@ func TestBrowserCandidateJourney(t *testing.T) {
 		t.Fatal("the policy could be accepted before it was read")
 	}
 	b.shot("signup-unread-policy")
+	b.audit("sign-up")
 	b.run("read policy",
 		chromedp.ScrollIntoView(chromedp.ID("policy-box")),
 		chromedp.Evaluate[chromedp.Void](`(() => { const b = document.getElementById('policy-box'); b.scrollTop = b.scrollHeight })()`),
@@ -299,6 +326,7 @@ func TestBrowserCandidateJourney(t *testing.T) {
 	b.run("create account", chromedp.Click(chromedp.ID("signup-submit")), waitPath("/app"),
 		chromedp.WaitVisible(chromedp.ID("privacy-form")))
 	b.shot("home-new-account")
+	b.audit("home")
 
 	// Log out and back in.
 	b.run("log out", chromedp.Click(chromedp.ID("logout")), waitPath("/login"))
@@ -322,6 +350,7 @@ func TestBrowserCandidateJourney(t *testing.T) {
 		t.Fatalf("wrong file type error: %q", s)
 	}
 	b.shot("resume-wrong-type")
+	b.audit("resume upload")
 	b.run("upload resume",
 		chromedp.SetUploadFiles(chromedp.ID("file"), []string{resume}),
 		waitJS(`document.getElementById('file-error').hidden`),
@@ -330,6 +359,7 @@ func TestBrowserCandidateJourney(t *testing.T) {
 		chromedp.Click(chromedp.ID("resume-submit")),
 		waitJS(`/^\/app\/resumes\/[0-9a-f-]{36}$/.test(location.pathname)`), chromedp.WaitVisible(chromedp.ID("fit-score")))
 	b.shot("resume-assessment")
+	b.audit("assessment")
 	page := b.text("#assessment")
 	for _, want := range []string{"Skills found", "Go", "PostgreSQL", "Job description coverage", "Recommendations"} {
 		if !strings.Contains(page, want) {
@@ -341,6 +371,7 @@ func TestBrowserCandidateJourney(t *testing.T) {
 	b.run("new interview", chromedp.Click(chromedp.CSS("#assessment a.button")), waitPath("/app/interviews/new"),
 		waitJS(`document.getElementById('roleId').value === 'backend-engineer' && document.getElementById('assessmentId').value !== ''`))
 	b.shot("interview-new")
+	b.audit("new interview")
 	b.run("start interview", chromedp.Click(chromedp.ID("interview-submit")), waitJS(`/^\/app\/interviews\/[0-9a-f-]{36}$/.test(location.pathname)`),
 		chromedp.WaitVisible(chromedp.ID("question-text")))
 	questions := value(b, "count questions", chromedp.Evaluate[int](`document.querySelectorAll('#question-nav li').length`))
@@ -354,6 +385,7 @@ func TestBrowserCandidateJourney(t *testing.T) {
 		waitJS(`!document.getElementById('record').disabled`),
 		waitJS(`document.getElementById('level').value > 0.01`))
 	b.shot("room-device-check")
+	b.audit("interview room, recording")
 	b.run("record", chromedp.Click(chromedp.ID("record")), chromedp.Sleep(wavSeconds(t, wav)+time.Second),
 		chromedp.Click(chromedp.ID("stop")), chromedp.WaitVisible(chromedp.ID("playback-box")),
 		waitJS(`document.getElementById('playback').readyState >= 1`))
@@ -398,6 +430,7 @@ func TestBrowserCandidateJourney(t *testing.T) {
 		t.Fatalf("%d dimensions", n)
 	}
 	b.shot("room-transcript-corrected")
+	b.audit("interview room, scored answer")
 
 	// The other questions by typing.
 	for i := 2; i <= questions; i++ {
@@ -427,6 +460,7 @@ func TestBrowserCandidateJourney(t *testing.T) {
 		t.Fatalf("%d result rows", n)
 	}
 	b.shot("results")
+	b.audit("results")
 
 	// Privacy settings.
 	b.run("privacy settings", chromedp.Navigate(p.url+"/app"), chromedp.WaitVisible(chromedp.CSS("#consents table")),
@@ -448,6 +482,7 @@ func TestBrowserCandidateJourney(t *testing.T) {
 		t.Fatalf("expired session message: %q", s)
 	}
 	b.shot("session-expired")
+	b.audit("log in")
 	b.run("log in again", chromedp.SendKeys(chromedp.ID("email"), email), chromedp.SendKeys(chromedp.ID("password"), password),
 		chromedp.Click(chromedp.CSS("#login-form button")), waitPath("/app/results"), chromedp.WaitVisible(chromedp.CSS("svg.chart")))
 
