@@ -125,11 +125,15 @@ func loc(r response) string { return r.Header.Get("Location") }
 func TestLoginReturnsOnlyToThisSite(t *testing.T) {
 	c := newClient(t)
 	for next, want := range map[string]string{
-		"/app/results":         "/app/results",
-		"//evil.example/x":     "/app",
-		"https://evil.example": "/app",
-		`/\evil.example`:       "/app",
-		"":                     "/app",
+		"/app/results":          "/app/results",
+		"//evil.example/x":      "/app",
+		"https://evil.example":  "/app",
+		`/\evil.example`:        "/app",
+		"/\t/evil.example":      "/app",
+		"/\n/evil.example":      "/app",
+		"/app/\\evil":           "/app",
+		"/app/interviews/x?q=1": "/app/interviews/x?q=1",
+		"":                      "/app",
 	} {
 		body := string(c.call("GET", "/login?"+url.Values{"next": {next}}.Encode(), nil).body)
 		if !strings.Contains(body, `data-next="`+want+`"`) {

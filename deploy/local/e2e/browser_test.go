@@ -462,6 +462,12 @@ func TestBrowserCandidateJourney(t *testing.T) {
 	b.shot("results")
 	b.audit("results")
 
+	// The results on a phone-sized screen: nothing wider than the screen.
+	b.run("phone width", chromedp.EmulateViewport(390, 844), chromedp.Reload(), chromedp.WaitVisible(chromedp.CSS("svg.chart")),
+		waitJS(`document.documentElement.scrollWidth <= document.documentElement.clientWidth`))
+	b.shot("results-phone")
+	b.run("desktop width", chromedp.EmulateViewport(1280, 1000))
+
 	// Privacy settings.
 	b.run("privacy settings", chromedp.Navigate(p.url+"/app"), chromedp.WaitVisible(chromedp.CSS("#consents table")),
 		chromedp.Click(chromedp.ID("recruiterVisible")), chromedp.Click(chromedp.CSS("#privacy-form button[type=submit]")),

@@ -255,7 +255,7 @@ type loginPage struct {
 func loginData(_ *Handler, r *http.Request) (any, error) {
 	q := r.URL.Query()
 	d := loginPage{Next: "/app"}
-	if next := q.Get("next"); strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
+	if next := q.Get("next"); localPath(next) {
 		d.Next = next
 	}
 	switch q.Get("reason") {
@@ -267,6 +267,22 @@ func loginData(_ *Handler, r *http.Request) (any, error) {
 		d.Message = "Your account is ready. Log in to start."
 	}
 	return d, nil
+}
+
+// localPath reports whether next is a path on this site and nothing a
+// browser could read as another origin ("//host", "/\\host", or a slash
+// followed by characters browsers strip, such as a tab).
+func localPath(next string) bool {
+	if !strings.HasPrefix(next, "/") || strings.ContainsAny(next, "\\") {
+		return false
+	}
+	for _, r := range next {
+		if r < 0x20 || r == 0x7f {
+			return false
+		}
+	}
+	u, err := url.Parse(next)
+	return err == nil && u.Scheme == "" && u.Host == "" && !strings.HasPrefix(next, "//")
 }
 
 func roleName(r accountsv1.Role) string {

@@ -114,7 +114,8 @@ export function fmtScore(n) {
 // roles loads the role catalog once per page.
 let rolesPromise;
 export function roles() {
-  rolesPromise ||= api('GET', '/api/v1/roles').then((d) => d.roles || []);
+  // A failed load is not kept: the next call tries again.
+  rolesPromise ||= api('GET', '/api/v1/roles').then((d) => d.roles || [], (err) => { rolesPromise = null; throw err; });
   return rolesPromise;
 }
 

@@ -54,8 +54,11 @@ const consentKinds = {
 };
 
 function renderPrivacy(p) {
-  form.recruiterVisible.checked = p.recruiterVisible;
+  if (form.recruiterVisible) form.recruiterVisible.checked = p.recruiterVisible;
   form.doNotSellOrShare.checked = p.doNotSellOrShare;
+  // Only settings that were read can be saved: never overwrite them with
+  // the form's defaults.
+  document.getElementById('privacy-fields').disabled = false;
   banner.hidden = p.policyCurrent;
   const rows = (p.consents || []).map((c) => el('tr', {},
     el('td', {}, fmtDate(c.occurredAt)),
@@ -81,11 +84,11 @@ form.addEventListener('submit', async (ev) => {
   const button = form.querySelector('button[type=submit]');
   button.disabled = true;
   privacyStatus.textContent = 'Saving…';
+  privacyStatus.classList.remove('error');
   try {
-    const p = await api('PUT', '/api/v1/me/privacy', {
-      recruiterVisible: form.recruiterVisible.checked,
-      doNotSellOrShare: form.doNotSellOrShare.checked,
-    });
+    const body = { doNotSellOrShare: form.doNotSellOrShare.checked };
+    if (form.recruiterVisible) body.recruiterVisible = form.recruiterVisible.checked;
+    const p = await api('PUT', '/api/v1/me/privacy', body);
     renderPrivacy(p);
     privacyStatus.textContent = 'Privacy settings saved.';
   } catch (err) {
@@ -117,6 +120,7 @@ document.getElementById('accept-policy').addEventListener('click', async () => {
   }
 });
 
-loadResumes();
-loadInterviews();
+// Candidates' tools are on the page for candidate accounts only.
+if (resumesNode) loadResumes();
+if (interviewsNode) loadInterviews();
 loadPrivacy();

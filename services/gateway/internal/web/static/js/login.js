@@ -16,7 +16,9 @@ form.addEventListener('submit', async (ev) => {
   button.disabled = true;
   try {
     await api('POST', '/api/v1/sessions', { email, password }, { redirect401: false });
-    location.assign(form.dataset.next || '/app');
+    // The server only hands over paths on this site; check again here.
+    const next = new URL(form.dataset.next || '/app', location.origin);
+    location.assign(next.origin === location.origin ? next.pathname + next.search + next.hash : '/app');
   } catch (err) {
     let msg = err.message;
     if (err.status === 401) msg = 'That email and password do not match an account.';

@@ -10,6 +10,7 @@ const maxUploadBytes = 200 << 20;
 let iv = null; // the interview
 let index = 0; // the question on screen
 let pollToken = 0; // bumps to cancel a running poll
+let busy = false; // a request about the question on screen is running
 
 // ---------- loading and navigation
 
@@ -26,26 +27,61 @@ function renderNav() {
     const state = q.answerId ? (q.answerScore !== null && q.answerScore !== undefined ? `scored ${fmtScore(q.answerScore)}` : 'answered') : 'not answered';
     return el('li', {}, el('button', {
       type: 'button', class: i === index ? 'current' : '', 'aria-current': i === index ? 'step' : null,
-      onclick: () => show(i),
+      disabled: busy, onclick: () => show(i, true),
     }, `Question ${i + 1}`, el('span', { class: 'state' }, state)));
   })));
   const answered = iv.questions.filter((q) => q.answerId).length;
   $('room-summary').textContent = `${answered} of ${iv.questions.length} questions answered.`;
   const finished = iv.status !== 'in_progress';
   $('complete').hidden = finished;
-  if (iv.status === 'scored') {
-    $('overall').textContent = `Interview scored: ${fmtScore(iv.overallScore)} / 10 overall.`;
-  } else if (iv.status === 'completed') {
-    $('overall').textContent = 'Interview finished: the overall score appears once every answer is scored.';
-  } else {
-    $('overall').textContent = '';
-  }
+  let overall = '';
+  if (iv.status === 'scored') overall = `Interview scored: ${fmtScore(iv.overallScore)} / 10 overall.`;
+  else if (iv.status === 'completed') overall = 'Interview finished: the overall score appears once every answer is scored.';
+  setText($('overall'), overall);
+  $('prev').disabled = busy || index === 0;
+  $('next').disabled = busy || index === iv.questions.length - 1;
 }
 
-function show(i) {
+// setText changes a node's text only when it differs, so that live
+// regions announce changes, not every poll.
+function setText(node, text) {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+// setBusy blocks moving to another question while a request about this
+// one runs, so that its answer cannot land on another question.
+function setBusy(b) {
+  busy = b;
+  renderNav();
+}
+
+// resetAnswerView clears what the previous question's answer showed.
+function resetAnswerView() {
+  $('answer-status').textContent = '';
+  delete $('answer-status').dataset.status;
+  for (const li of $('answer-steps').querySelectorAll('li')) {
+    li.className = '';
+    li.removeAttribute('aria-current');
+  }
+  $('answer-failed').hidden = true;
+  $('transcript-box').hidden = true;
+  $('score-box').hidden = true;
+  $('correction').value = '';
+  delete $('correction').dataset.answer;
+  const media = $('answer-media');
+  media.pause();
+  media.removeAttribute('src');
+  delete media.dataset.answer;
+  media.hidden = true;
+  media.load();
+}
+
+function show(i, moveFocus = false) {
   index = Math.max(0, Math.min(i, iv.questions.length - 1));
   pollToken++;
   resetRecorder();
+  resetAnswerView();
+  notice('');
   const q = question();
   const url = new URL(location.href);
   url.searchParams.set('q', q.id);
@@ -53,12 +89,10 @@ function show(i) {
   $('question').hidden = false;
   $('question-text').textContent = q.text;
   $('question-meta').textContent = `Question ${index + 1} of ${iv.questions.length} · ${kindWords(q)}`;
-  $('prev').disabled = index === 0;
-  $('next').disabled = index === iv.questions.length - 1;
   showError($('answer-error'), null);
-  $('answer-status').textContent = '';
-  delete $('answer-status').dataset.status;
   renderNav();
+  // Tell keyboard and screen-reader users the question changed.
+  if (moveFocus) $('question-text').focus();
   if (q.answerId) {
     $('answer-input').hidden = true;
     $('answer').hidden = false;
@@ -77,8 +111,8 @@ function kindWords(q) {
   return topic ? `${kind}: ${topic}` : kind;
 }
 
-$('prev').addEventListener('click', () => show(index - 1));
-$('next').addEventListener('click', () => show(index + 1));
+$('prev').addEventListener('click', () => show(index - 1, true));
+$('next').addEventListener('click', () => show(index + 1, true));
 
 // ---------- answering by typing
 
@@ -95,27 +129,47 @@ $('submit-typed').addEventListener('click', async () => {
     return;
   }
   const button = $('submit-typed');
+  const q = question();
+  const draft = draftKey();
   button.disabled = true;
+  setBusy(true);
   try {
-    const res = await api('PUT', answerPath(), text, { headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
-    sessionStorage.removeItem(draftKey());
-    answered(res.answerId);
+    const res = await api('PUT', answerPath(q), text, { headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+    sessionStorage.removeItem(draft);
+    setBusy(false);
+    answered(q, res.answerId);
   } catch (err) {
-    showError($('answer-error'), err);
+    setBusy(false);
+    await refused(err);
   } finally {
     button.disabled = false;
   }
 });
 
-function answerPath() {
-  return `/api/v1/interviews/${encodeURIComponent(id)}/questions/${encodeURIComponent(question().id)}/answer`;
+function answerPath(q) {
+  return `/api/v1/interviews/${encodeURIComponent(id)}/questions/${encodeURIComponent(q.id)}/answer`;
 }
 
-function answered(answerId) {
-  const q = question();
+// answered records the answer of question q and shows it.
+function answered(q, answerId) {
   q.answerId = answerId;
   q.answerScore = null;
-  show(index);
+  show(iv.questions.indexOf(q), true);
+}
+
+// refused shows why an answer was not taken; when the interview finished
+// meanwhile (in another tab, say) the page catches up.
+async function refused(err) {
+  showError($('answer-error'), err);
+  if (err.status === 409) {
+    try {
+      await loadInterview();
+      show(index);
+      showError($('answer-error'), err);
+    } catch {
+      // The message above stands.
+    }
+  }
 }
 
 // ---------- tabs
@@ -146,6 +200,16 @@ let recording = null; // the Blob to upload
 let meterStop = null;
 let timer = null;
 
+// releaseDevices turns the camera and microphone off once a recording is
+// sent, and says so.
+function releaseDevices() {
+  stopStream();
+  $('preview').hidden = true;
+  $('preview').srcObject = null;
+  $('level-box').hidden = true;
+  $('device-status').textContent = 'Camera and microphone are off. Check them again to record your next answer.';
+}
+
 function stopStream() {
   if (meterStop) meterStop();
   meterStop = null;
@@ -154,8 +218,9 @@ function stopStream() {
 }
 
 function resetRecorder() {
-  if (recorder && recorder.state !== 'inactive') recorder.stop();
+  const rec = recorder;
   recorder = null;
+  if (rec && rec.state !== 'inactive') rec.stop();
   clearInterval(timer);
   $('rec-time').textContent = '';
   recording = null;
@@ -189,9 +254,11 @@ $('device-check').addEventListener('click', async () => {
       $('audio-only').checked = true;
     }
   } catch (err) {
-    status.textContent = err.name === 'NotAllowedError'
-      ? 'The browser was not allowed to use your microphone: allow it in the address bar, or type your answer instead.'
-      : 'No microphone was found: connect one, or type your answer instead.';
+    status.textContent = {
+      NotAllowedError: 'The browser was not allowed to use your microphone: allow it in the address bar, or type your answer instead.',
+      NotReadableError: 'Your camera or microphone is in use by another application: close it, then check again, or type your answer instead.',
+      NotFoundError: 'No microphone was found: connect one, or type your answer instead.',
+    }[err.name] || `The camera or microphone could not be started (${err.name}): try again, or type your answer instead.`;
     return;
   }
   const hasVideo = stream.getVideoTracks().length > 0;
@@ -240,12 +307,15 @@ $('record').addEventListener('click', () => {
   resetRecorder();
   const hasVideo = stream.getVideoTracks().length > 0;
   const mimeType = recorderType(hasVideo);
-  recorder = new MediaRecorder(stream, mimeType ? { mimeType } : {});
+  const rec = new MediaRecorder(stream, mimeType ? { mimeType } : {});
+  recorder = rec;
   chunks = [];
-  recorder.addEventListener('dataavailable', (ev) => { if (ev.data.size) chunks.push(ev.data); });
-  recorder.addEventListener('stop', () => {
+  rec.addEventListener('dataavailable', (ev) => { if (ev.data.size && recorder === rec) chunks.push(ev.data); });
+  rec.addEventListener('stop', () => {
+    // A recording stopped by moving to another question is dropped.
+    if (recorder !== rec) return;
     clearInterval(timer);
-    const type = (recorder && recorder.mimeType) || mimeType || (hasVideo ? 'video/webm' : 'audio/webm');
+    const type = rec.mimeType || mimeType || (hasVideo ? 'video/webm' : 'audio/webm');
     recording = new Blob(chunks, { type });
     const pb = $('playback');
     pb.src = URL.createObjectURL(recording);
@@ -253,8 +323,9 @@ $('record').addEventListener('click', () => {
     $('record').disabled = true;
     $('stop').disabled = true;
     $('device-status').textContent = 'Recording stopped. Listen back, then submit it or record again.';
+    $('upload').focus();
   });
-  recorder.start(1000);
+  rec.start(1000);
   const started = Date.now();
   timer = setInterval(() => {
     const s = Math.round((Date.now() - started) / 1000);
@@ -288,21 +359,23 @@ $('upload').addEventListener('click', () => {
   progress.value = 0;
   $('upload').disabled = true;
   $('rerecord').disabled = true;
+  const q = question();
+  setBusy(true);
   const xhr = new XMLHttpRequest();
-  xhr.open('PUT', answerPath());
+  xhr.open('PUT', answerPath(q));
   xhr.setRequestHeader('Content-Type', recording.type);
   xhr.setRequestHeader('Accept', 'application/json');
   xhr.upload.addEventListener('progress', (ev) => {
     if (ev.lengthComputable) progress.value = Math.round((ev.loaded / ev.total) * 100);
   });
-  const done = () => { $('upload').disabled = false; $('rerecord').disabled = false; };
+  const done = () => { $('upload').disabled = false; $('rerecord').disabled = false; setBusy(false); };
   xhr.addEventListener('load', () => {
     done();
     try {
       // An ended session must not cost the recording: no redirect here.
       const res = handle(xhr.status, xhr.responseText, { redirect401: false });
-      stopStream();
-      answered(res.answerId);
+      releaseDevices();
+      answered(q, res.answerId);
     } catch (err) {
       if (err.status === 401) {
         const box = $('answer-error');
@@ -312,7 +385,7 @@ $('upload').addEventListener('click', () => {
         box.hidden = false;
         return;
       }
-      showError($('answer-error'), err);
+      refused(err);
     }
   });
   xhr.addEventListener('error', () => {
@@ -343,7 +416,7 @@ async function watchAnswer(answerId) {
     } catch (err) {
       if (token !== pollToken) return;
       if (!(err instanceof ApiError) || err.status >= 500 || err.status === 0) {
-        $('answer-status').textContent = 'Waiting for the answer’s status…';
+        setText($('answer-status'), 'Waiting for the answer’s status…');
         await sleep(3000);
         continue;
       }
@@ -384,7 +457,7 @@ function renderAnswer(a) {
     if (i === at) li.setAttribute('aria-current', 'step'); else li.removeAttribute('aria-current');
     if (li.dataset.step === 'transcribing') li.hidden = !a.recorded;
   }
-  $('answer-status').textContent = statusWords[a.status] || a.status;
+  setText($('answer-status'), statusWords[a.status] || a.status);
   $('answer-status').dataset.status = a.status;
 
   $('answer-failed').hidden = a.status !== 'failed';
@@ -397,11 +470,11 @@ function renderAnswer(a) {
     media.src = a.mediaUrl;
   }
 
-  const hasTranscript = a.recorded && a.transcript;
-  $('transcript-box').hidden = !hasTranscript;
-  if (hasTranscript) {
-    $('transcript').textContent = a.transcript + (a.transcriptCorrected ? ' (corrected by you)' : '');
-    $('correct-form').hidden = !a.transcriptCorrectable;
+  $('transcript-box').hidden = !a.transcript;
+  if (a.transcript) {
+    $('transcript-heading').textContent = a.recorded ? 'Transcript' : 'Your answer';
+    setText($('transcript'), a.transcript + (a.transcriptCorrected ? ' (corrected by you)' : ''));
+    $('correct-form').hidden = !(a.recorded && a.transcriptCorrectable);
     if (document.activeElement !== $('correction') && $('correction').dataset.answer !== a.id + a.transcript) {
       $('correction').value = a.transcript;
       $('correction').dataset.answer = a.id + a.transcript;
@@ -436,22 +509,31 @@ $('correct-form').addEventListener('submit', async (ev) => {
     showError($('answer-error'), 'The transcript cannot be empty.');
     return;
   }
+  const button = $('correct-form').querySelector('button');
+  button.disabled = true;
+  setBusy(true);
   try {
     await api('PUT', `/api/v1/answers/${encodeURIComponent(a)}/transcript`, { text });
     notice('Correction saved: scoring again.');
-    watchAnswer(a);
+    if (question().answerId === a) watchAnswer(a);
   } catch (err) {
     showError($('answer-error'), err);
+  } finally {
+    button.disabled = false;
+    setBusy(false);
   }
 });
 
 $('retry').addEventListener('click', async () => {
   const a = question().answerId;
+  $('retry').disabled = true;
   try {
     await api('POST', `/api/v1/answers/${encodeURIComponent(a)}/retry`, {});
-    watchAnswer(a);
+    if (question().answerId === a) watchAnswer(a);
   } catch (err) {
     $('failure-reason').textContent = err.message;
+  } finally {
+    $('retry').disabled = false;
   }
 });
 
@@ -460,6 +542,7 @@ $('retry').addEventListener('click', async () => {
 $('complete').addEventListener('click', async () => {
   const unanswered = iv.questions.filter((q) => !q.answerId).length;
   if (unanswered && !window.confirm(`${unanswered} question(s) are unanswered and will count as missing. Finish now?`)) return;
+  $('complete').disabled = true;
   try {
     await api('POST', `/api/v1/interviews/${encodeURIComponent(id)}/complete`, {});
     await loadInterview();
@@ -467,15 +550,29 @@ $('complete').addEventListener('click', async () => {
     pollInterview();
   } catch (err) {
     $('overall').textContent = err.message;
+  } finally {
+    $('complete').disabled = false;
   }
 });
 
+// pollInterview waits for the overall score of a finished interview; one
+// poll at a time.
+let polling = false;
 async function pollInterview() {
-  for (let i = 0; i < 120 && iv.status !== 'scored'; i++) {
-    await sleep(1500);
-    try { await loadInterview(); } catch { continue; }
+  if (polling) return;
+  polling = true;
+  try {
+    for (let i = 0; i < 120 && iv.status !== 'scored'; i++) {
+      await sleep(1500);
+      try { await loadInterview(); } catch { continue; }
+      renderNav();
+    }
+    if (iv.status !== 'scored') {
+      setText($('overall'), 'The overall score is not ready yet: an answer may still be waiting or may have failed. Come back to this page later.');
+    }
+  } finally {
+    polling = false;
   }
-  renderNav();
 }
 
 // ---------- start

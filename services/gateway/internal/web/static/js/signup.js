@@ -62,7 +62,8 @@ function checkPassword() {
   let word = 'weak';
   if (met === 4 && (pw.length >= 14 || classes >= 3)) word = 'strong';
   else if (met === 4) word = 'fair';
-  strength.textContent = pw ? `Strength: ${word}` : '';
+  const text = pw ? `Strength: ${word}` : '';
+  if (strength.textContent !== text) strength.textContent = text;
   strength.dataset.strength = pw ? word : '';
 }
 for (const f of ['password', 'name', 'email']) form[f].addEventListener('input', checkPassword);
@@ -71,14 +72,20 @@ for (const r of form.querySelectorAll('input[name=role]')) {
   r.addEventListener('change', () => { org.hidden = form.role.value !== 'recruiter'; });
 }
 
+const fields = ['name', 'email', 'password', 'organization'];
+
+// fieldErrors shows each field's error beside it, and any other in the
+// form's error line; it returns whether there were any.
 function fieldErrors(errs) {
-  for (const f of ['name', 'email', 'password']) {
-    const node = document.getElementById(f + '-error');
-    showError(node, errs[f] || null);
+  for (const f of fields) {
+    showError(document.getElementById(f + '-error'), errs[f] || null);
     form[f].setAttribute('aria-invalid', errs[f] ? 'true' : 'false');
   }
-  const first = ['name', 'email', 'password'].find((f) => errs[f]);
+  const others = Object.entries(errs).filter(([f]) => !fields.includes(f) && f !== 'acceptPolicyVersion');
+  showError(formError, others.length ? others.map(([, m]) => m).join(' ') : null);
+  const first = fields.find((f) => errs[f]);
   if (first) form[first].focus();
+  return Object.keys(errs).length > 0;
 }
 
 form.addEventListener('submit', async (ev) => {
@@ -97,6 +104,7 @@ form.addEventListener('submit', async (ev) => {
   if (!body.name) missing.name = 'Enter your name.';
   if (!body.email) missing.email = 'Enter your email.';
   if (body.password.length < 10) missing.password = 'Use at least 10 characters.';
+  if (body.role === 'recruiter' && !body.organization) missing.organization = 'Enter your organisation.';
   fieldErrors(missing);
   if (Object.keys(missing).length) return;
   if (!accept.checked) {
