@@ -479,7 +479,7 @@ func (c *Client) send(ctx context.Context, body chatRequest) (result, error) {
 		return result{}, fmt.Errorf("%w: response is not a chat completion (status %d, %d bytes)", ErrInvalidOutput, resp.StatusCode, len(raw))
 	}
 	if len(cr.Choices) == 0 {
-		if msg := cleanMessage(cr.Error.Message); msg != "" {
+		if msg := CleanMessage(cr.Error.Message); msg != "" {
 			return result{}, fmt.Errorf("%w: no choices, server error: %s", ErrInvalidOutput, msg)
 		}
 		return result{}, fmt.Errorf("%w: no choices in response", ErrInvalidOutput)
@@ -491,7 +491,7 @@ func (c *Client) send(ctx context.Context, body chatRequest) (result, error) {
 	}
 	if content == "" {
 		if choice.FinishReason != "" {
-			return result{}, fmt.Errorf("%w: empty content (finish_reason %q)", ErrInvalidOutput, cleanMessage(choice.FinishReason))
+			return result{}, fmt.Errorf("%w: empty content (finish_reason %q)", ErrInvalidOutput, CleanMessage(choice.FinishReason))
 		}
 		return result{}, fmt.Errorf("%w: empty content", ErrInvalidOutput)
 	}
@@ -502,7 +502,7 @@ func (c *Client) send(ctx context.Context, body chatRequest) (result, error) {
 // ErrUnavailable for the statuses that mean the server cannot serve now.
 func statusError(resp *http.Response) error {
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	se := &StatusError{StatusCode: resp.StatusCode, Message: errorMessage(raw)}
+	se := &StatusError{StatusCode: resp.StatusCode, Message: ErrorMessage(raw)}
 	se.retryAfter, se.hasRetryAfter = parseRetryAfter(resp.Header.Get("Retry-After"), time.Now())
 	if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
 		return fmt.Errorf("%w: %w", ErrUnavailable, se)
@@ -555,10 +555,12 @@ func (e *serverError) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// errorMessage finds the human-readable message in an error body: OpenAI
-// style {"error":{"message":...}}, {"error":"..."}, vLLM's top-level
-// "message", or FastAPI's "detail".
-func errorMessage(body []byte) string {
+// ErrorMessage finds the human-readable message in an error body of an
+// OpenAI-compatible server (chat completions, audio transcriptions):
+// OpenAI style {"error":{"message":...}}, {"error":"..."}, vLLM's
+// top-level "message", or FastAPI's "detail". The result is cleaned as
+// CleanMessage does.
+func ErrorMessage(body []byte) string {
 	var v struct {
 		Error   serverError `json:"error"`
 		Message string      `json:"message"`
@@ -576,12 +578,12 @@ func errorMessage(body []byte) string {
 			msg = d
 		}
 	}
-	return cleanMessage(msg)
+	return CleanMessage(msg)
 }
 
-// cleanMessage makes a server-supplied string safe to put in an error:
-// valid UTF-8, one line, at most maxErrorMessage characters.
-func cleanMessage(s string) string {
+// CleanMessage makes a server-supplied string safe to put in an error or
+// a log: valid UTF-8, one line, at most 200 characters.
+func CleanMessage(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/moksho/platform/pkg/llm"
 )
 
 // Debian's locations of the recogniser and its US English model, from the
@@ -266,7 +268,7 @@ func (b *boundedBuffer) Write(p []byte) (int, error) {
 
 // detail is the captured stderr for an error message, cleaned to one line.
 func (b *boundedBuffer) detail() string {
-	s := cleanMessage(b.String())
+	s := llm.CleanMessage(b.String())
 	if s == "" {
 		return ""
 	}

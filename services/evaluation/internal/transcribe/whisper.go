@@ -14,8 +14,9 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
+
+	"github.com/moksho/platform/pkg/llm"
 )
 
 // WhisperConfig says which OpenAI-compatible transcription endpoint to call.
@@ -56,9 +57,6 @@ const (
 	// maxErrorBody caps how much of a non-2xx body is read to find the
 	// server's message.
 	maxErrorBody = 64 << 10
-	// maxErrorMessage is how much of a server's error message an error
-	// quotes.
-	maxErrorMessage = 200
 )
 
 // WhisperAPI transcribes with a Whisper model behind an OpenAI-compatible
@@ -325,55 +323,9 @@ func (e *StatusError) Error() string {
 // (the server timed out reading the upload).
 func statusError(resp *http.Response) error {
 	raw, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-	se := &StatusError{StatusCode: resp.StatusCode, Message: errorMessage(raw)}
+	se := &StatusError{StatusCode: resp.StatusCode, Message: llm.ErrorMessage(raw)}
 	if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusRequestTimeout {
 		return fmt.Errorf("%w: whisper: %w", ErrUnavailable, se)
 	}
 	return fmt.Errorf("transcribe: whisper: %w", se)
-}
-
-// errorMessage finds the message in an error body: OpenAI's
-// {"error":{"message":...}}, {"error":"..."}, or FastAPI's "detail".
-func errorMessage(body []byte) string {
-	var v struct {
-		Error   json.RawMessage `json:"error"`
-		Message string          `json:"message"`
-		Detail  any             `json:"detail"`
-	}
-	if json.Unmarshal(body, &v) != nil {
-		return ""
-	}
-	var msg string
-	if json.Unmarshal(v.Error, &msg) != nil {
-		var obj struct {
-			Message string `json:"message"`
-		}
-		if json.Unmarshal(v.Error, &obj) == nil {
-			msg = obj.Message
-		}
-	}
-	if msg == "" {
-		msg = v.Message
-	}
-	if d, ok := v.Detail.(string); ok && msg == "" {
-		msg = d
-	}
-	return cleanMessage(msg)
-}
-
-// cleanMessage makes a server-supplied string safe to put in an error:
-// valid UTF-8, one line, at most maxErrorMessage characters.
-func cleanMessage(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return ' '
-		}
-		return r
-	}, s)
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= maxErrorMessage {
-		return s
-	}
-	return string([]rune(s)[:maxErrorMessage-1]) + "…"
 }
