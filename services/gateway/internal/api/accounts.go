@@ -46,7 +46,7 @@ type Profile struct {
 
 func profile(u *accountsv1.User) Profile {
 	return Profile{
-		ID: u.GetId(), Email: u.GetEmail(), Name: u.GetName(), Role: roleName(u.GetRole()),
+		ID: u.GetId(), Email: u.GetEmail(), Name: u.GetName(), Role: RoleName(u.GetRole()),
 		OrganizationID: u.GetOrganizationId(), OrganizationName: u.GetOrganizationName(),
 		CreatedAt: u.GetCreatedAt().AsTime(), UpdatedAt: u.GetUpdatedAt().AsTime(),
 	}

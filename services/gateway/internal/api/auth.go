@@ -60,7 +60,7 @@ func (s *Server) authenticated(next http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		p := Principal{
-			UserID: res.GetUserId(), Role: roleName(res.GetRole()), OrgID: res.GetOrganizationId(),
+			UserID: res.GetUserId(), Role: RoleName(res.GetRole()), OrgID: res.GetOrganizationId(),
 			PolicyCurrent: res.GetPolicyCurrent(), User: res.GetUser(), token: c.Value,
 		}
 		ctx = context.WithValue(r.Context(), principalKey{}, p)
@@ -113,7 +113,8 @@ func (s *Server) clientIP(r *http.Request) string {
 	return host
 }
 
-func roleName(r accountsv1.Role) string {
+// RoleName is the API name of an account role.
+func RoleName(r accountsv1.Role) string {
 	switch r {
 	case accountsv1.Role_ROLE_CANDIDATE:
 		return "candidate"

@@ -154,13 +154,9 @@ func (s *Server) listInterviews(w http.ResponseWriter, r *http.Request) {
 		s.grpcProblem(w, r, err)
 		return
 	}
-	out := struct {
+	writeJSON(w, http.StatusOK, struct {
 		Interviews []InterviewDoc `json:"interviews"`
-	}{Interviews: []InterviewDoc{}}
-	for _, iv := range res.GetInterviews() {
-		out.Interviews = append(out.Interviews, interviewDoc(iv))
-	}
-	writeJSON(w, http.StatusOK, out)
+	}{docs(res.GetInterviews(), interviewDoc)})
 }
 
 func (s *Server) getInterview(w http.ResponseWriter, r *http.Request) {
@@ -449,11 +445,9 @@ func answerStatus(s evaluationv1.AnswerStatus) string {
 }
 
 func dimensionDocs(ds []*evaluationv1.Dimension) []DimensionDoc {
-	out := make([]DimensionDoc, 0, len(ds))
-	for _, d := range ds {
-		out = append(out, DimensionDoc{Name: d.GetName(), Score: d.GetScore(), Feedback: d.GetFeedback()})
-	}
-	return out
+	return docs(ds, func(d *evaluationv1.Dimension) DimensionDoc {
+		return DimensionDoc{Name: d.GetName(), Score: d.GetScore(), Feedback: d.GetFeedback()}
+	})
 }
 
 func (s *Server) getAnswer(w http.ResponseWriter, r *http.Request) {
@@ -512,17 +506,17 @@ func (s *Server) listResults(w http.ResponseWriter, r *http.Request) {
 		s.grpcProblem(w, r, err)
 		return
 	}
-	out := struct {
+	writeJSON(w, http.StatusOK, struct {
 		Results []ResultDoc `json:"results"`
-	}{Results: []ResultDoc{}}
-	for _, x := range res.GetResults() {
-		out.Results = append(out.Results, ResultDoc{
-			InterviewID: x.GetInterviewId(), RoleID: x.GetRoleId(), OverallScore: x.GetOverallScore(),
-			BestAnswerID: x.GetBestAnswerId(), Answered: x.GetAnswered(), QuestionCount: x.GetQuestionCount(),
-			Dimensions: dimensionDocs(x.GetDimensions()), ScoredAt: x.GetScoredAt().AsTime(), ExpiresAt: x.GetExpiresAt().AsTime(),
-		})
+	}{docs(res.GetResults(), resultDoc)})
+}
+
+func resultDoc(x *evaluationv1.Result) ResultDoc {
+	return ResultDoc{
+		InterviewID: x.GetInterviewId(), RoleID: x.GetRoleId(), OverallScore: x.GetOverallScore(),
+		BestAnswerID: x.GetBestAnswerId(), Answered: x.GetAnswered(), QuestionCount: x.GetQuestionCount(),
+		Dimensions: dimensionDocs(x.GetDimensions()), ScoredAt: x.GetScoredAt().AsTime(), ExpiresAt: x.GetExpiresAt().AsTime(),
 	}
-	writeJSON(w, http.StatusOK, out)
 }
 
 // hasReason reports whether a gRPC error carries an ErrorInfo reason.

@@ -95,27 +95,33 @@ func assessmentDoc(a *resumesv1.Assessment) AssessmentDoc {
 			RequiredFound: nz(ex.GetRequiredFound()), RequiredMissing: nz(ex.GetRequiredMissing()),
 			NiceFound: nz(ex.GetNiceFound()), NiceMissing: nz(ex.GetNiceMissing()),
 			YearsExperience: ex.GetYearsExperience(), SenioritySignals: nz(ex.GetSenioritySignals()),
-			TitleMatch: ex.GetTitleMatch(), Components: []ComponentDoc{},
+			TitleMatch: ex.GetTitleMatch(),
+			Components: docs(ex.GetComponents(), func(c *resumesv1.ScoreComponent) ComponentDoc {
+				return ComponentDoc{c.GetName(), c.GetPoints(), c.GetMaxPoints(), c.GetDetail()}
+			}),
 		},
-		Skills: nz(a.GetSkills()), MissingSkills: nz(a.GetMissingSkills()), Recommendations: []RecommendationDoc{},
+		Skills: nz(a.GetSkills()), MissingSkills: nz(a.GetMissingSkills()),
+		Recommendations: docs(a.GetRecommendations(), func(r *resumesv1.Recommendation) RecommendationDoc {
+			return RecommendationDoc{r.GetKind(), r.GetMessage(), r.GetQuote()}
+		}),
 		CreatedAt: a.GetCreatedAt().AsTime(), ExpiresAt: a.GetExpiresAt().AsTime(),
-	}
-	for _, c := range ex.GetComponents() {
-		d.FitExplanation.Components = append(d.FitExplanation.Components, ComponentDoc{c.GetName(), c.GetPoints(), c.GetMaxPoints(), c.GetDetail()})
 	}
 	if kc := a.GetKeywordCoverage(); kc != nil {
 		d.KeywordCoverage = &KeywordCoverageDoc{Score: kc.GetScore(), Found: keywordDocs(kc.GetFound()), Missing: keywordDocs(kc.GetMissing())}
-	}
-	for _, r := range a.GetRecommendations() {
-		d.Recommendations = append(d.Recommendations, RecommendationDoc{r.GetKind(), r.GetMessage(), r.GetQuote()})
 	}
 	return d
 }
 
 func keywordDocs(ks []*resumesv1.Keyword) []KeywordDoc {
-	out := make([]KeywordDoc, 0, len(ks))
-	for _, k := range ks {
-		out = append(out, KeywordDoc{k.GetTerm(), k.GetWeight(), k.GetSkill()})
+	return docs(ks, func(k *resumesv1.Keyword) KeywordDoc { return KeywordDoc{k.GetTerm(), k.GetWeight(), k.GetSkill()} })
+}
+
+// docs converts backend messages to their JSON documents; an empty list
+// is [] in the JSON, never null.
+func docs[M, D any](in []M, doc func(M) D) []D {
+	out := make([]D, 0, len(in))
+	for _, m := range in {
+		out = append(out, doc(m))
 	}
 	return out
 }
@@ -339,13 +345,9 @@ func (s *Server) listResumes(w http.ResponseWriter, r *http.Request) {
 		s.grpcProblem(w, r, err)
 		return
 	}
-	out := struct {
+	writeJSON(w, http.StatusOK, struct {
 		Assessments []AssessmentDoc `json:"assessments"`
-	}{Assessments: []AssessmentDoc{}}
-	for _, a := range res.GetAssessments() {
-		out.Assessments = append(out.Assessments, assessmentDoc(a))
-	}
-	writeJSON(w, http.StatusOK, out)
+	}{docs(res.GetAssessments(), assessmentDoc)})
 }
 
 func (s *Server) getResume(w http.ResponseWriter, r *http.Request) {

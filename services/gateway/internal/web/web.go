@@ -25,6 +25,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	accountsv1 "github.com/moksho/platform/proto/moksho/accounts/v1"
+	"github.com/moksho/platform/services/gateway/internal/api"
 )
 
 //go:embed templates/*.html
@@ -32,9 +33,6 @@ var templateFS embed.FS
 
 //go:embed static
 var staticFS embed.FS
-
-// cookieName is the session cookie the API sets at sign-in.
-const cookieName = "moksho_session"
 
 // page is one page of the client.
 type page struct {
@@ -163,7 +161,7 @@ func (h *Handler) serve(p page) http.HandlerFunc {
 			if !ok {
 				return
 			}
-			d.User, d.Role = auth.GetUser(), roleName(auth.GetRole())
+			d.User, d.Role = auth.GetUser(), api.RoleName(auth.GetRole())
 			w.Header().Set("Cache-Control", "no-store")
 		}
 		if p.data != nil {
@@ -182,7 +180,7 @@ func (h *Handler) serve(p page) http.HandlerFunc {
 // session resolves the session cookie; without a live session it sends
 // the browser to /login with the page to come back to, and says why.
 func (h *Handler) session(w http.ResponseWriter, r *http.Request) (*accountsv1.AuthenticateResponse, bool) {
-	c, err := r.Cookie(cookieName)
+	c, err := r.Cookie(api.CookieName)
 	q := url.Values{"next": {r.URL.RequestURI()}}
 	if err == nil && c.Value != "" {
 		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
@@ -283,16 +281,4 @@ func localPath(next string) bool {
 	}
 	u, err := url.Parse(next)
 	return err == nil && u.Scheme == "" && u.Host == "" && !strings.HasPrefix(next, "//")
-}
-
-func roleName(r accountsv1.Role) string {
-	switch r {
-	case accountsv1.Role_ROLE_CANDIDATE:
-		return "candidate"
-	case accountsv1.Role_ROLE_RECRUITER:
-		return "recruiter"
-	case accountsv1.Role_ROLE_ADMIN:
-		return "admin"
-	}
-	return ""
 }
