@@ -21,10 +21,11 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// The test material, copies of ../shared/fixtures kept in the repository.
+// The test material: a resume and a spoken answer from the project's
+// fixtures, kept beside the test.
 const (
-	answerWAV = "../../../services/evaluation/internal/media/testdata/slow-api-medium.wav"
-	resumePDF = "../../../services/resumes/testdata/resumes/backend-go.pdf"
+	answerWAV = "testdata/slow-api-medium.wav"
+	resumePDF = "testdata/backend-go.pdf"
 )
 
 // browser is a headless Chromium with a fake camera and a fake microphone

@@ -34,9 +34,6 @@ var adversarial = map[string]string{
 // Best-of-three timings and a small absolute allowance keep a loaded
 // machine from making the test flaky.
 func TestLinearTime(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing test")
-	}
 	best := func(in string) time.Duration {
 		d := time.Duration(1 << 62)
 		for range 3 {
