@@ -215,9 +215,12 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 		return Principal{}, ErrNoSession
 	}
 	now := s.clock.Now()
-	sess, p, privacy, err := s.store.SessionByTokenHash(ctx, h, now, s.sessions.IdleTimeout)
+	sess, p, privacy, err := s.store.SessionByTokenHash(ctx, h)
 	if err != nil {
 		return Principal{}, err
+	}
+	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) >= s.sessions.IdleTimeout {
+		return Principal{}, ErrNoSession
 	}
 	// Writing on every request would make reads cost a write; touching when
 	// a small part of the idle window has passed keeps the timeout accurate

@@ -3,8 +3,10 @@ package app_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -245,6 +247,64 @@ func TestAuthenticateReportsPolicyState(t *testing.T) {
 	if p, _ = f.svc.Authenticate(ctx, token); p.PolicyCurrent {
 		t.Fatal("withdrawn consent still reported current")
 	}
+}
+
+// TestConcurrentAuthenticationKeepsSessionsApart authenticates many
+// sessions of many users at once, so that lookups share queries, and checks
+// every answer belongs to the token asked about; a session logged out in the
+// middle fails on every lookup that starts after the logout returned.
+func TestConcurrentAuthenticationKeepsSessionsApart(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	type login struct {
+		token, userID, email, sessionID string
+	}
+	var logins []login
+	for i := range 6 {
+		email := fmt.Sprintf("user%d@example.org", i)
+		u := f.register(t, email)
+		for range 2 {
+			token, sess, _, err := f.svc.Login(ctx, email, pw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			logins = append(logins, login{token, u.ID, email, sess.ID})
+		}
+	}
+	gone := logins[3]
+	var loggedOut atomic.Bool
+	var wg sync.WaitGroup
+	for g := range 24 {
+		wg.Go(func() {
+			for i := range 60 {
+				l := logins[(g+i)%len(logins)]
+				after := loggedOut.Load()
+				p, err := f.svc.Authenticate(ctx, l.token)
+				switch {
+				case l == gone && after:
+					if !errors.Is(err, app.ErrNoSession) {
+						t.Errorf("logged-out session: principal %+v, err %v", p, err)
+						return
+					}
+				case l == gone && errors.Is(err, app.ErrNoSession):
+					// raced with the logout: either answer is right
+				case err != nil:
+					t.Errorf("Authenticate: %v", err)
+					return
+				case p.UserID != l.userID || p.User.ID != l.userID || p.SessionID != l.sessionID || p.User.Email != l.email:
+					t.Errorf("token of %s (session %s) answered with user %s, session %s, email %s",
+						l.userID, l.sessionID, p.UserID, p.SessionID, p.User.Email)
+					return
+				}
+			}
+		})
+	}
+	time.Sleep(5 * time.Millisecond)
+	if err := f.svc.Logout(ctx, gone.token); err != nil {
+		t.Fatal(err)
+	}
+	loggedOut.Store(true)
+	wg.Wait()
 }
 
 func TestEnsureAdminIsIdempotent(t *testing.T) {

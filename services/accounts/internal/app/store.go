@@ -33,10 +33,10 @@ type Store interface {
 	ReplacePassword(ctx context.Context, userID, hash string, next Session, events []bus.Event) error
 	// CreateSession stores a new session.
 	CreateSession(ctx context.Context, s Session) error
-	// SessionByTokenHash returns a session alive at now (not past its
-	// absolute expiry, used within idle) with its user's principal data and
-	// privacy state, or ErrNoSession.
-	SessionByTokenHash(ctx context.Context, hash []byte, now time.Time, idle time.Duration) (Session, Principal, Privacy, error)
+	// SessionByTokenHash returns the session with this token hash, alive
+	// or not, with its user's principal data and privacy state, or
+	// ErrNoSession.
+	SessionByTokenHash(ctx context.Context, hash []byte) (Session, Principal, Privacy, error)
 	// TouchSession records activity on a session.
 	TouchSession(ctx context.Context, id string, at time.Time) error
 	// DeleteSession ends the session with this token hash, if any.
