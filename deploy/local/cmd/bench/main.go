@@ -116,17 +116,28 @@ func run(suite string, conns int, duration time.Duration, rounds, rateHz int, on
 	fmt.Printf("# %s, GOMAXPROCS=%d, %s, conns=%d, %d rounds of %s, fixed rate=%d/s\n\n",
 		time.Now().UTC().Format(time.RFC3339), runtime.GOMAXPROCS(0), runtime.Version(), conns, rounds, duration, rateHz)
 
+	// One user and session per connection, as real traffic comes from many
+	// sessions (lookups of one session would flatter the accounts service).
+	cookies := []string{cookie}
+	for len(cookies) < conns {
+		c, err := signIn(p.URL)
+		if err != nil {
+			return err
+		}
+		cookies = append(cookies, c)
+	}
 	targets := []struct {
-		name, url, cookie string
+		name, url string
+		cookies   []string
 	}{
-		{"bare net/http handler", bare + "/me", ""},
-		{"gateway GET /api/v1/me (authenticated)", p.URL + "/api/v1/me", cookie},
+		{"bare net/http handler", bare + "/me", nil},
+		{"gateway GET /api/v1/me (authenticated, one session per connection)", p.URL + "/api/v1/me", cookies},
 	}
 	for i, tg := range targets {
 		if (only == "bare" && i != 0) || (only == "gateway" && i != 1) {
 			continue
 		}
-		if warm := closedLoop(tg.url, tg.cookie, conns, 2*time.Second); warm.errors > 0 {
+		if warm := closedLoop(tg.url, tg.cookies, conns, 2*time.Second); warm.errors > 0 {
 			return fmt.Errorf("%s: %d errors in warm-up (first: %s)", tg.name, warm.errors, warm.firstErr)
 		}
 	}
@@ -140,7 +151,7 @@ func run(suite string, conns int, duration time.Duration, rounds, rateHz int, on
 			if (only == "bare" && i != 0) || (only == "gateway" && i != 1) {
 				continue
 			}
-			tput[i] = append(tput[i], closedLoop(tg.url, tg.cookie, conns, duration))
+			tput[i] = append(tput[i], closedLoop(tg.url, tg.cookies, conns, duration))
 		}
 		if len(tput[0]) > 0 && len(tput[1]) > 0 {
 			ratios = append(ratios, tput[1][len(tput[1])-1].rps()/tput[0][len(tput[0])-1].rps())
@@ -152,7 +163,7 @@ func run(suite string, conns int, duration time.Duration, rounds, rateHz int, on
 		if (only == "bare" && i != 0) || (only == "gateway" && i != 1) {
 			continue
 		}
-		fixed[i] = openLoop(tg.url, tg.cookie, rateHz, duration*time.Duration(rounds))
+		fixed[i] = openLoop(tg.url, tg.cookies, rateHz, duration*time.Duration(rounds))
 	}
 
 	fmt.Println("| target | throughput (req/s), median of rounds | rounds | p50 at max | p99 at max | p50 at fixed rate | p99 at fixed rate | errors |")
@@ -261,8 +272,9 @@ func get(client *http.Client, url, cookie string) error {
 	return nil
 }
 
-// closedLoop runs conns workers back to back for d.
-func closedLoop(url, cookie string, conns int, d time.Duration) result {
+// closedLoop runs conns workers back to back for d; worker i sends
+// cookies[i % len(cookies)], if any.
+func closedLoop(url string, cookies []string, conns int, d time.Duration) result {
 	client := newClient(conns)
 	defer client.CloseIdleConnections()
 	var mu sync.Mutex
@@ -270,7 +282,8 @@ func closedLoop(url, cookie string, conns int, d time.Duration) result {
 	deadline := time.Now().Add(d)
 	start := time.Now()
 	var wg sync.WaitGroup
-	for range conns {
+	for w := range conns {
+		cookie := pick(cookies, w)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -303,8 +316,8 @@ func closedLoop(url, cookie string, conns int, d time.Duration) result {
 }
 
 // openLoop sends rate requests per second for d, each timed from when it
-// was scheduled.
-func openLoop(url, cookie string, rate int, d time.Duration) result {
+// was scheduled; request i sends cookies[i % len(cookies)], if any.
+func openLoop(url string, cookies []string, rate int, d time.Duration) result {
 	client := newClient(256)
 	defer client.CloseIdleConnections()
 	interval := time.Second / time.Duration(rate)
@@ -324,7 +337,7 @@ func openLoop(url, cookie string, rate int, d time.Duration) result {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			if err := get(client, url, cookie); err != nil {
+			if err := get(client, url, pick(cookies, i)); err != nil {
 				errs.Add(1)
 				lat[i] = -1
 				return
@@ -340,6 +353,13 @@ func openLoop(url, cookie string, rate int, d time.Duration) result {
 		}
 	}
 	return res
+}
+
+func pick(cookies []string, i int) string {
+	if len(cookies) == 0 {
+		return ""
+	}
+	return cookies[i%len(cookies)]
 }
 
 // bareServer serves a static profile-sized JSON document: the floor of what
