@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -149,11 +150,58 @@ func TestInterviewFromResumeAndCustomQuestions(t *testing.T) {
 		t.Errorf("no resume-grounded question: %+v", iv.Questions)
 	}
 
-	custom := []string{"Why do you want to work on payments infrastructure?", "How would you design a rate limiter for a public API?"}
-	iv = createInterview(t, c, map[string]any{"roleId": "backend-engineer", "customQuestions": custom})
-	if len(iv.Questions) != 2 || iv.Questions[0].Text != custom[0] || iv.Questions[1].Text != custom[1] || iv.Questions[0].Kind != "custom" {
-		t.Fatalf("custom questions %+v", iv.Questions)
+	// Custom questions come back exactly as sent, spaces and line breaks
+	// included, in order; a role may be named by its title.
+	custom := []string{"Why do you want to work on payments infrastructure?", "  How would you design\na rate limiter for a public API? "}
+	iv = createInterview(t, c, map[string]any{"roleId": "Backend Engineer", "customQuestions": custom})
+	if iv.RoleID != "backend-engineer" || len(iv.Questions) != 2 || iv.Questions[0].Text != custom[0] || iv.Questions[1].Text != custom[1] || iv.Questions[0].Kind != "custom" {
+		t.Fatalf("custom interview %+v", iv)
 	}
+}
+
+// TestQuestionsNameWhatTheyAssess checks every question carries the
+// competency field DESIGN.md lists: a string for behavioural, technical and
+// resume questions (a behavioural one names one of the role's
+// competencies), null for the role's situational dilemmas and the
+// candidate's own questions.
+func TestQuestionsNameWhatTheyAssess(t *testing.T) {
+	c, _ := signedIn(t)
+	var roles struct {
+		Roles []struct {
+			ID           string
+			Competencies []string
+		}
+	}
+	c.call("GET", "/api/v1/roles", nil).json(t, &roles)
+	var competencies []string
+	for _, r := range roles.Roles {
+		if r.ID == "registered-nurse" {
+			competencies = r.Competencies
+		}
+	}
+	check := func(body map[string]any, custom bool) {
+		r := c.call("POST", "/api/v1/interviews", body)
+		expectStatus(t, r, 201)
+		var iv struct {
+			Questions []map[string]any `json:"questions"`
+		}
+		r.json(t, &iv)
+		for _, q := range iv.Questions {
+			comp, present := q["competency"]
+			switch {
+			case !present:
+				t.Errorf("question without competency: %v", q)
+			case custom && comp != nil:
+				t.Errorf("custom question with competency %v", comp)
+			case !custom && q["kind"] != "situational" && (comp == nil || comp == ""):
+				t.Errorf("built-in question with competency %v: %v", comp, q)
+			case q["kind"] == "behavioural" && !slices.Contains(competencies, comp.(string)):
+				t.Errorf("behavioural question's competency %v is not one of the role's %v", comp, competencies)
+			}
+		}
+	}
+	check(map[string]any{"roleId": "registered-nurse"}, false)
+	check(map[string]any{"roleId": "registered-nurse", "customQuestions": []string{"Why nursing?"}}, true)
 }
 
 func TestInterviewBadInput(t *testing.T) {
@@ -316,6 +364,7 @@ func TestAnswerBadInput(t *testing.T) {
 		{"too long", "text/plain", []byte(strings.Repeat("word ", 20000)), 413},
 		{"json", "application/json", []byte(`{"text":"hi"}`), 415},
 		{"not utf-8", "text/plain", []byte{0xff, 0xfe, 0x41}, 422},
+		{"binary without a type", "", []byte{0xff, 0xfe, 0x00, 0x41}, 415},
 	}
 	for _, tc := range cases {
 		r := c.do("PUT", path, tc.ct, tc.body)
@@ -323,6 +372,8 @@ func TestAnswerBadInput(t *testing.T) {
 			t.Errorf("%s: %+v", tc.name, p)
 		}
 	}
+	// Text sent without a type is a typed answer.
+	expectStatus(t, c.do("PUT", path, "", []byte("I would write the test plan around the riskiest flows first.")), 202)
 	other, _ := signedIn(t)
 	if p := other.do("PUT", path, "text/plain", []byte("an answer")).problem(t); p.Status != 404 {
 		t.Errorf("someone else's interview: %+v", p)

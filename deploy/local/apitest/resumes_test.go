@@ -194,10 +194,14 @@ func TestJobDescriptionCoverage(t *testing.T) {
 work with stakeholders across engineering and design, and define metrics with SQL and Amplitude.
 Experience with payments, subscription billing and pricing experiments is a plus. You know Jira and Agile,
 and you write clear product requirements. Payments experience matters: fraud, payments compliance.`
-	r := upload(t, c, "pm.txt", "text/plain", data, map[string]string{"targetRole": "product-manager", "jobDescription": jd})
+	// The role may be named by its title as well as its ID.
+	r := upload(t, c, "pm.txt", "text/plain", data, map[string]string{"targetRole": "Product Manager", "jobDescription": jd})
 	expectStatus(t, r, 201)
 	var a assessmentDoc
 	r.json(t, &a)
+	if a.TargetRole != "product-manager" {
+		t.Errorf("targetRole %q, want product-manager", a.TargetRole)
+	}
 	if a.KeywordCoverage == nil || a.KeywordCoverage.Score <= 0 || a.KeywordCoverage.Score >= 100 {
 		t.Fatalf("coverage %+v", a.KeywordCoverage)
 	}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -29,11 +30,14 @@ var (
 
 // QuestionDoc is an interview question as the API shows it.
 type QuestionDoc struct {
-	ID          string   `json:"id"`
-	Position    int32    `json:"position"`
-	Text        string   `json:"text"`
-	Kind        string   `json:"kind"`
-	Competency  string   `json:"competency,omitempty"`
+	ID       string `json:"id"`
+	Position int32  `json:"position"`
+	Text     string `json:"text"`
+	Kind     string `json:"kind"`
+	// Competency is what the question assesses: the behavioural
+	// competency, or for technical and resume questions their skill; null
+	// for situational dilemmas and for the candidate's own questions.
+	Competency  *string  `json:"competency"`
 	Skill       string   `json:"skill,omitempty"`
 	AnswerID    *string  `json:"answerId"`
 	AnswerScore *float64 `json:"answerScore"`
@@ -83,7 +87,10 @@ func interviewDoc(iv *interviewsv1.Interview) InterviewDoc {
 	}
 	for _, q := range iv.GetQuestions() {
 		qd := QuestionDoc{ID: q.GetId(), Position: q.GetPosition(), Text: q.GetText(), Kind: q.GetKind(),
-			Competency: q.GetCompetency(), Skill: q.GetSkill(), AnswerScore: q.AnswerScore}
+			Skill: q.GetSkill(), AnswerScore: q.AnswerScore}
+		if c := cmp.Or(q.GetCompetency(), q.GetSkill()); c != "" {
+			qd.Competency = &c
+		}
 		if q.GetAnswerId() != "" {
 			id := q.GetAnswerId()
 			qd.AnswerID = &id
@@ -192,9 +199,11 @@ func (s *Server) putAnswer(w http.ResponseWriter, r *http.Request) {
 	// mime.ParseMediaType refuses: take the type before the parameters.
 	base, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
 	mt := strings.ToLower(strings.TrimSpace(base))
-	if mt == "" {
-		writeProblem(w, r, probMediaType.with("send the answer as text/plain, or a recording as video/webm, video/mp4, audio/webm, audio/ogg or audio/wav"))
-		return
+	// A body sent without a type (curl -d, many HTTP libraries) is taken
+	// as a typed answer when it is UTF-8 text.
+	untyped := mt == ""
+	if untyped {
+		mt = "text/plain"
 	}
 	if recordingTypes[mt] {
 		s.putRecording(w, r)
@@ -212,6 +221,10 @@ func (s *Server) putAnswer(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		writeProblem(w, r, probMalformed.with("the answer could not be read"))
+		return
+	}
+	if !utf8.Valid(body) && untyped {
+		writeProblem(w, r, probMediaType.with("send the answer as text/plain, or a recording as video/webm, video/mp4, audio/webm, audio/ogg or audio/wav"))
 		return
 	}
 	if !utf8.Valid(body) {

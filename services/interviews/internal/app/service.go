@@ -127,9 +127,8 @@ func cleanCustom(in []string) ([]string, error) {
 	}
 	out := make([]string, 0, len(in))
 	for i, q := range in {
-		q = strings.TrimSpace(q)
-		switch {
-		case q == "":
+		switch { // kept verbatim: only checked, never rewritten
+		case strings.TrimSpace(q) == "":
 			return nil, &ValidationError{Field: "custom_questions", Code: "empty", Message: fmt.Sprintf("question %d is empty", i+1)}
 		case utf8.RuneCountInString(q) > MaxQuestionChars:
 			return nil, &ValidationError{Field: "custom_questions", Code: "too_long",

@@ -21,6 +21,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"gopkg.in/yaml.v3"
 )
@@ -104,6 +105,10 @@ func CompetencyVocabulary() []string { return slices.Clone(competencies) }
 type Catalog struct {
 	roles []Role
 	byID  map[string]int
+	// byName finds a role by its ID, title or a title alias written any
+	// way ("Backend Engineer", "backend_engineer"); names two roles share
+	// are left out rather than guessed.
+	byName map[string]int
 }
 
 //go:embed roles.yaml
@@ -147,13 +152,26 @@ func Load(fsys fs.FS) (*Catalog, error) {
 // modified.
 func (c *Catalog) All() []Role { return slices.Clone(c.roles) }
 
-// Get returns the role with the given ID.
-func (c *Catalog) Get(id string) (Role, bool) {
-	i, ok := c.byID[id]
+// Get returns the role with the given ID or, failing that, the one role
+// whose ID, title or title alias matches ref ignoring case, spaces and
+// punctuation. Callers keep the returned role's ID, never ref.
+func (c *Catalog) Get(ref string) (Role, bool) {
+	i, ok := c.byID[ref]
+	if !ok {
+		i, ok = c.byName[nameKey(ref)]
+	}
 	if !ok {
 		return Role{}, false
 	}
 	return c.roles[i], true
+}
+
+// nameKey folds a role reference to lower-case words joined by hyphens.
+func nameKey(s string) string {
+	words := strings.FieldsFunc(strings.ToLower(s), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+	return strings.Join(words, "-")
 }
 
 type fileDoc struct {
@@ -195,6 +213,26 @@ func parse(data []byte) (*Catalog, error) {
 		}
 		c.byID[r.ID] = len(c.roles)
 		c.roles = append(c.roles, r)
+	}
+	// Aliases first, dropping any two roles share; then IDs and titles,
+	// which win over another role's alias.
+	c.byName = map[string]int{}
+	shared := map[string]bool{}
+	for i, r := range c.roles {
+		for _, a := range r.TitleAliases {
+			k := nameKey(a)
+			if j, seen := c.byName[k]; seen && j != i {
+				shared[k] = true
+			}
+			c.byName[k] = i
+		}
+	}
+	for k := range shared {
+		delete(c.byName, k)
+	}
+	for i, r := range c.roles {
+		c.byName[nameKey(r.ID)] = i
+		c.byName[nameKey(r.Title)] = i
 	}
 	return c, nil
 }

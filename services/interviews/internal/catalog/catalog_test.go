@@ -157,3 +157,51 @@ func TestLoadValidates(t *testing.T) {
 		})
 	}
 }
+
+func TestGetByTitleOrAlias(t *testing.T) {
+	c := Default()
+	for ref, want := range map[string]string{
+		"backend-engineer":    "backend-engineer",
+		"Backend Engineer":    "backend-engineer",
+		"  BACKEND_ENGINEER ": "backend-engineer",
+		"full stack engineer": "fullstack-engineer",
+		"Full-stack Engineer": "fullstack-engineer",
+		"registered nurse":    "registered-nurse",
+		"":                    "",
+		"engineer":            "",
+		"backend":             "",
+	} {
+		r, ok := c.Get(ref)
+		if ok != (want != "") || r.ID != want {
+			t.Errorf("Get(%q) = %q, %v; want %q", ref, r.ID, ok, want)
+		}
+	}
+	// Every alias either finds its own role or is shared and finds none.
+	for _, r := range c.All() {
+		for _, a := range r.TitleAliases {
+			if got, ok := c.Get(a); ok && got.ID != r.ID {
+				if _, own := c.Get(got.Title); !own {
+					t.Errorf("alias %q of %s finds %s", a, r.ID, got.ID)
+				}
+			}
+		}
+	}
+}
+
+func TestSharedAliasFindsNoRole(t *testing.T) {
+	c, err := Load(file(
+		role("a", "title: Backend Engineer", "title: Alpha\n    titleAliases: [Platform Engineer, Only A]"),
+		role("b", "title: Backend Engineer", "title: Beta\n    titleAliases: [Platform Engineer, alpha]")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := c.Get("platform engineer"); ok {
+		t.Fatalf("a title alias two roles share found %s", r.ID)
+	}
+	if r, _ := c.Get("only a"); r.ID != "a" {
+		t.Fatalf("Get(only a) = %q, want a", r.ID)
+	}
+	if r, _ := c.Get("Alpha"); r.ID != "a" {
+		t.Fatalf("a title must win over another role's alias: Get(Alpha) = %q", r.ID)
+	}
+}
