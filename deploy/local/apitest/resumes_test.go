@@ -249,6 +249,7 @@ func TestResumeBadInputIsRefusedAndNothingStored(t *testing.T) {
 		{"over 5 MB", "long.txt", "text/plain", big, nil, 413},
 		{"truncated pdf", "cut.pdf", "application/pdf", pdf[:len(pdf)/2], nil, 422},
 		{"text named pdf", "resume.pdf", "application/pdf", txt, nil, 415},
+		{"binary junk named pdf", "resume.pdf", "application/pdf", []byte("\x01\x02\xfe\xff junk \x00\x03 not a document \x7f\x80"), nil, 422},
 		{"unsupported type", "resume.exe", "application/octet-stream", []byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00"), nil, 415},
 		{"missing role", "pm.txt", "text/plain", txt, map[string]string{}, 422},
 		{"unknown role", "pm.txt", "text/plain", txt, map[string]string{"targetRole": "astronaut"}, 422},

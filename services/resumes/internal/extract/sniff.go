@@ -302,6 +302,10 @@ func check(s sniffed, d declared) error {
 			return refuse(KindUnsupported, "old Word .doc files are not supported; open the file in Word and save it as DOCX, or export a PDF, and upload that")
 		case s.known:
 			return refuse(KindUnsupported, "this file looks like "+s.what+", which cannot be read as a resume; "+reasonSupportAll)
+		case claim != "":
+			// Declared as a format we read, but no format at all inside:
+			// damaged, or junk; unreadable rather than an unsupported type.
+			return refuse(KindMalformed, "this file is named or sent as a "+nameOf(claim)+" but cannot be read as one: it may be damaged, or not a "+nameOf(claim)+" at all; "+reasonSupportAll)
 		default:
 			return refuse(KindUnsupported, "this file does not look like a PDF, DOCX or text file; "+reasonSupportAll)
 		}
