@@ -55,6 +55,9 @@ bench: deps ## Run the benchmarks and quality measurements recorded in docs/benc
 	@echo "# Answer scoring: calibration against human grades (Spearman) and the hold-out set"
 	@go test -count=1 -v -run '^(TestCalibration|TestHoldout)$$' ./services/evaluation/internal/score/ | sed -n 's/^ *[a-z_]*_test.go:[0-9]*: //p'
 	@echo
+	@echo "# Answer scoring: blind hold-out sets (pooled Spearman, excellent answers' scores)"
+	@go test -count=1 -v -run '^TestHoldoutBlind$$' ./services/evaluation/internal/score/ | sed -n 's/^ *[a-z_]*_test.go:[0-9]*: //p' | grep pooled
+	@echo
 	@echo "# Offline transcription (pocketsphinx): word error rate and real-time factor"
 	@go test -count=1 -v -run '^TestWordErrorRate$$' ./services/evaluation/internal/transcribe/ | sed -n 's/^ *[a-z_]*_test.go:[0-9]*: //p' | grep -E '^(file|wer|rtf)'
 	@echo

@@ -22,6 +22,10 @@ var (
 	groupPrefix = map[string][]string{} // first five letters -> stems in groups
 	topicOf     = map[string][]string{} // stem -> topics
 	topicPrefix = map[string][]string{} // first five letters -> stems in topics
+	// competencyStems are the stems of each competency's vocabulary, kept
+	// apart from topics: they count only for questions on that competency,
+	// and are not a field's own vocabulary.
+	competencyStems = map[string]map[string]bool{}
 )
 
 func init() {
@@ -35,6 +39,18 @@ func init() {
 				groupPrefix[s[:5]] = append(groupPrefix[s[:5]], s)
 			}
 		}
+	}
+	for c, ws := range competencyTopics {
+		competencyStems[c] = map[string]bool{}
+		for _, w := range ws {
+			competencyStems[c][stem(w)] = true
+		}
+	}
+	for name, ws := range fieldTopics {
+		if topics[name] != nil {
+			panic("score: field topic " + name + " is also in topics")
+		}
+		topics[name] = ws
 	}
 	for name, ws := range topics {
 		for _, w := range ws {
@@ -165,7 +181,9 @@ var (
 		"describe a time", "give an example", "give me an example", "give us an example",
 		"what did you do", "have you ever", "a time when", "a time you", "share an example",
 		"talk about a time", "recall a time", "walk me through a time", "describe an occasion",
-		"tell me about an occasion", "what was the outcome", "how did you")
+		"tell me about an occasion", "what was the outcome", "how did you",
+		"tell me about a project", "a project where you", "tell me about a situation",
+		"tell me about the last time", "describe how you handled", "how you handled")
 	situationalAsk = phrases("what would you do", "how would you handle", "how would you respond",
 		"how would you deal", "how would you react", "imagine", "suppose", "what if",
 		"how would you approach", "if you were", "how would you manage")
@@ -211,7 +229,9 @@ type analysis struct {
 	tps    [][]term        // talking points' terms
 	tpText []string        // and their text, for feedback
 	qts    map[string]bool // the question's topics
-	focus  string          // the question's own words, to name its topic in feedback
+	// compStems is the vocabulary of the question's competency, if any.
+	compStems map[string]bool
+	focus     string // the question's own words, to name its topic in feedback
 
 	d             doc
 	words         int
@@ -334,7 +354,58 @@ func (x *analysis) questionTerms() {
 			}
 		}
 	}
+	x.compStems = competencyStems[competencyKey(x.q.Competency)]
+	if x.compStems == nil && x.kind == kindBehavioural {
+		x.compStems = competencyStems[inferCompetency(x.terms)]
+	}
 	x.focus = questionFocus(x.qd, x.terms)
+}
+
+// inferCompetency names the competency a behavioural question without one
+// (a candidate's own question) is about: the one whose vocabulary holds
+// the most of the question's key words, when at least two do and no other
+// competency holds as many. One shared word is too little to go on
+// ("feedback" is heard from customers and from managers alike).
+func inferCompetency(terms []term) string {
+	best, bestN, tie := "", 0, false
+	for c, stems := range competencyStems {
+		n := 0
+		for _, t := range terms {
+			if t.tok >= 0 && t.weight >= 0.5 && stems[t.stem] {
+				n++
+			}
+		}
+		switch {
+		case n > bestN:
+			best, bestN, tie = c, n, false
+		case n == bestN && n > 0:
+			tie = true
+		}
+	}
+	if tie || bestN < 2 {
+		return ""
+	}
+	return best
+}
+
+// competencyKey writes a competency the way competencyTopics does
+// ("Stakeholder management" -> "stakeholder-management").
+func competencyKey(c string) string {
+	return strings.Join(strings.Fields(strings.ReplaceAll(strings.ToLower(c), "-", " ")), "-")
+}
+
+// onTopic reports whether a stem belongs to one of the question's topics
+// or to its competency's vocabulary.
+func (x *analysis) onTopic(s string) bool {
+	if x.compStems[s] {
+		return true
+	}
+	for _, f := range topicsFor(s) {
+		if x.qts[f] {
+			return true
+		}
+	}
+	return false
 }
 
 // questionFocus is the stretch of the question from its first key term to
@@ -597,23 +668,20 @@ func (x *analysis) topicSignals() {
 				}
 			}
 		}
-		for _, f := range topicsFor(t.stem) {
-			if !x.qts[f] {
-				continue
-			}
-			sentTopicWords[t.sent]++
-			if sentTopicWords[t.sent] >= 2 {
-				x.sentTopic[t.sent] = true
-			}
-			if seen[t.stem] == 0 {
-				x.topicDistinct++
-			}
-			if seen[t.stem] < 2 { // repeating a word is not more evidence
-				x.topicToks++
-			}
-			seen[t.stem]++
-			break
+		if !x.onTopic(t.stem) {
+			continue
 		}
+		sentTopicWords[t.sent]++
+		if sentTopicWords[t.sent] >= 2 {
+			x.sentTopic[t.sent] = true
+		}
+		if seen[t.stem] == 0 {
+			x.topicDistinct++
+		}
+		if seen[t.stem] < 2 { // repeating a word is not more evidence
+			x.topicToks++
+		}
+		seen[t.stem]++
 	}
 }
 

@@ -107,7 +107,7 @@ func (x *analysis) relevance() scored {
 		a *= 0.4 + 0.6*anchorHit/anchors
 	}
 	b := a
-	if len(x.qts) > 0 && x.contentToks > 0 {
+	if (len(x.qts) > 0 || x.compStems != nil) && x.contentToks > 0 {
 		b = clamp01(float64(x.topicToks)/float64(x.contentToks)/0.15) * clamp01(float64(x.topicDistinct)/4)
 	}
 	var rel float64
@@ -428,6 +428,64 @@ func (ap approach) score() float64 {
 		math.Min(2, float64(ap.tradeoffs)) + math.Min(2, float64(ap.measures))
 }
 
+// conceptual reports a question asking what something is or how it
+// works ("How do symmetric and asymmetric encryption differ?"), which an
+// explanation answers better than a plan.
+func (x *analysis) conceptual() bool { return len(x.qd.find(conceptAsk)) > 0 }
+
+// explanation holds the parts of an explanation, each 2.5 when a cue for
+// it appears: what the thing is, how it compares, where it is used, when
+// or why to choose it.
+type explanation struct {
+	define, contrast, example, reason float64
+	sentences                         int
+}
+
+func (x *analysis) explanation() explanation {
+	d := &x.d
+	part := func(ps phraseSet) float64 {
+		if len(d.find(ps)) > 0 {
+			return 2.5
+		}
+		return 0
+	}
+	return explanation{part(defineCues), part(contrastCues), part(exampleCues), part(reasonCues), len(d.sents)}
+}
+
+// score is the parts' sum, scaled down under four sentences: a one-liner
+// has no room for them.
+func (e explanation) score() float64 {
+	return (e.define + e.contrast + e.example + e.reason) * clamp01(float64(e.sentences)/4)
+}
+
+func explanationFeedback(e explanation, score, gain float64) (string, []tip) {
+	var missing []string
+	for _, p := range []struct {
+		got  float64
+		what string
+	}{
+		{e.define, "say plainly what it is"},
+		{e.contrast, "say how it differs from the alternative"},
+		{e.example, "give an example of where it is used"},
+		{e.reason, "say when or why you would choose it"},
+	} {
+		if p.got < 2.5 {
+			missing = append(missing, p.what)
+		}
+	}
+	switch {
+	case len(missing) == 0 && score >= 9:
+		return "A clear explanation: what it is, how it compares, where it is used and when to choose it.", nil
+	case len(missing) == 0:
+		return "The explanation has its parts but is short: give each a sentence of its own.", []tip{{"Give each part of the explanation a sentence of its own.", gain * 0.3}}
+	}
+	fb := "To explain it fully, " + strings.Join(missing, ", ") + "."
+	if score >= 7 {
+		fb = "A clear explanation. To round it off, " + strings.Join(missing, ", ") + "."
+	}
+	return fb, []tip{{"In your explanation, " + strings.Join(missing, ", ") + ".", gain * 0.5}}
+}
+
 // structure judges the shape of the answer against what the question's
 // kind calls for: STAR for experiences, a clear approach for technical and
 // hypothetical questions; for a question of no clear kind, whichever fits
@@ -441,12 +499,18 @@ func (x *analysis) structure(st star, ap approach) scored {
 		return out
 	}
 	useStar := false
+	var ex *explanation // set when an explanation scored better than a plan
 	var score float64
 	switch x.kind {
 	case kindBehavioural, kindResume:
 		useStar, score = true, st.score()
 	case kindTechnical, kindSituational:
 		score = ap.score()
+		if x.conceptual() {
+			if e := x.explanation(); e.score() > score {
+				ex, score = &e, e.score()
+			}
+		}
 	default:
 		s1, s2 := st.score(), ap.score()
 		useStar, score = s1 >= s2, math.Max(s1, s2)
@@ -460,9 +524,12 @@ func (x *analysis) structure(st star, ap approach) scored {
 		}
 		return out
 	}
-	if useStar {
+	switch {
+	case useStar:
 		out.Feedback, out.tips = x.starFeedback(st, score, gain)
-	} else {
+	case ex != nil:
+		out.Feedback, out.tips = explanationFeedback(*ex, score, gain)
+	default:
 		out.Feedback, out.tips = x.approachFeedback(ap, score, gain)
 	}
 	return out

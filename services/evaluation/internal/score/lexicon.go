@@ -174,6 +174,33 @@ var topics = map[string][]string{
 	"problem":       {"problem", "solve", "solved", "root", "cause", "investigate", "investigated", "hypothesis", "solution", "debug", "debugged", "diagnose", "diagnosed"},
 }
 
+// competencyTopics are the vocabularies of the behavioural competencies
+// the interviews service asks about (its catalog's fixed list). A
+// behavioural question names its competency, and a good story about it
+// uses these words even when it never repeats the question's own ("four
+// groups wanted different things" for stakeholder management). They count
+// as topic words for questions on that competency only, and are not a
+// field's vocabulary for specificity. Words shared by most competencies
+// (team, manager, project) are left out.
+var competencyTopics = map[string][]string{
+	"teamwork":               {"teammate", "teammates", "colleague", "colleagues", "together", "collaborate", "collaborated", "collaboration", "pair", "paired", "pairing", "shared", "share", "helped", "support", "supported", "cover", "covered", "handover", "split", "divided", "joint", "jointly", "trust", "workload"},
+	"conflict-resolution":    {"conflict", "disagree", "disagreed", "disagreement", "argument", "dispute", "tension", "clash", "compromise", "consensus", "perspective", "viewpoint", "concerns", "mediate", "mediated", "resolve", "resolved", "agree", "agreed", "common", "ground", "heated", "frustrated", "listened", "middle", "calm", "private", "privately"},
+	"ownership":              {"ownership", "owned", "responsibility", "responsible", "accountable", "accountability", "initiative", "volunteered", "stepped", "took", "nobody", "drove", "followed", "through", "fixed", "committed", "myself", "unasked"},
+	"learning-from-failure":  {"mistake", "mistakes", "failed", "failure", "wrong", "error", "errors", "lesson", "lessons", "learned", "learnt", "apologised", "apologized", "owned", "admitted", "postmortem", "retrospective", "checklist", "prevent", "differently", "since", "regret", "blame"},
+	"leadership":             {"led", "lead", "leader", "leading", "delegate", "delegated", "mentor", "mentored", "coach", "coached", "motivate", "motivated", "morale", "vision", "direction", "hire", "hired", "reports", "empowered", "decided", "rallied", "goals"},
+	"communication":          {"explain", "explained", "presentation", "presented", "slides", "audience", "message", "clarify", "clarified", "summary", "summarised", "summarized", "diagram", "jargon", "plain", "listened", "questions", "email", "wrote", "written", "update", "updates", "understood", "misunderstanding"},
+	"customer-focus":         {"customer", "customers", "client", "clients", "user", "users", "needs", "need", "asked", "request", "requested", "feedback", "interview", "interviews", "interviewed", "observed", "shadowed", "survey", "complaint", "complaints", "support", "tickets", "satisfaction", "nps", "churn", "pain", "workflow", "usage", "problem"},
+	"prioritisation":         {"prioritise", "prioritize", "prioritised", "prioritized", "priority", "priorities", "urgent", "important", "deadline", "deadlines", "triage", "impact", "effort", "tradeoff", "backlog", "postpone", "postponed", "deferred", "first", "order", "ranked", "said", "no", "focus", "workload", "juggled"},
+	"adaptability":           {"change", "changed", "changes", "adapt", "adapted", "adjust", "adjusted", "reorganisation", "reorganization", "reorg", "restructure", "restructuring", "uncertainty", "uncertain", "unclear", "ambiguous", "pivot", "pivoted", "transition", "new", "layoffs", "merger", "acquisition", "flexible", "unexpected", "shifted", "role", "rumours", "rumors"},
+	"attention-to-detail":    {"detail", "details", "checked", "check", "checklist", "review", "reviewed", "error", "errors", "mistake", "caught", "noticed", "spotted", "discrepancy", "inconsistency", "accuracy", "accurate", "precise", "verify", "verified", "reconcile", "typo", "careful", "thorough"},
+	"ethics":                 {"ethics", "ethical", "integrity", "honest", "honesty", "truthful", "transparent", "transparency", "misleading", "mislead", "misrepresent", "accurate", "caveat", "caveats", "context", "disclose", "disclosed", "uncomfortable", "pressure", "pressured", "refused", "compliance", "policy", "report", "reported", "whistleblow", "fair", "cherry", "picked", "trust"},
+	"stakeholder-management": {"stakeholder", "stakeholders", "sponsor", "sponsors", "executive", "executives", "department", "departments", "groups", "heads", "leadership", "sales", "finance", "legal", "marketing", "product", "support", "security", "operations", "procurement", "vendor", "vendors", "board", "interests", "competing", "conflicting", "expectations", "aligned", "alignment", "escalated", "negotiated", "updates"},
+	"problem-solving":        {"problem", "solve", "solved", "root", "cause", "investigate", "investigated", "hypothesis", "hypotheses", "diagnose", "diagnosed", "debug", "debugged", "analysed", "analyzed", "narrowed", "reproduce", "reproduced", "experiment", "tested", "data", "options", "workaround", "solution", "fix", "fixed"},
+	"empathy":                {"empathy", "empathise", "empathize", "feelings", "felt", "listened", "listen", "understand", "understood", "perspective", "upset", "stressed", "struggling", "personal", "support", "supported", "checked", "kind", "patient", "compassion", "acknowledged", "reassured", "comfortable", "worried", "anxious"},
+	"resilience":             {"setback", "setbacks", "pressure", "stress", "stressful", "rejected", "rejection", "difficult", "tough", "kept", "persisted", "persevered", "recovered", "bounce", "bounced", "calm", "composure", "overwhelmed", "burnout", "coped", "cope", "again", "motivated", "perspective", "failure"},
+	"creativity":             {"idea", "ideas", "creative", "creativity", "novel", "innovative", "innovation", "invented", "unconventional", "experiment", "experimented", "prototype", "prototyped", "brainstorm", "brainstormed", "reframed", "different", "alternative", "original", "hack", "tried", "inspired", "constraint", "constraints"},
+}
+
 // personal words mark talk about private life (family, hobbies, home):
 // the commonest way an interview answer goes off topic.
 var personal = set(
@@ -282,6 +309,24 @@ var (
 		"confirm", "compare", "p50", "p95", "p99", "percentile", "dashboard", "alert",
 		"tracing", "trace", "baseline", "before and after", "a/b", "experiment", "evidence",
 		"follow up", "next step", "check in", "check back", "success", "so that", "to make sure")
+	// An explanation (the answer to "what is", "how does", "how do X and Y
+	// differ") has its own parts: what the thing is, how it compares or
+	// differs, where it is used, and when or why to choose it.
+	conceptAsk = phrases("what is", "what are", "what does", "what do", "what makes",
+		"how does", "difference between", "differ", "explain", "why do", "why does",
+		"when would you use", "when would you choose", "which models", "what happens")
+	defineCues = phrases("is a", "is an", "are a", "means", "refers to", "is the", "is when",
+		"is used", "works by", "is about", "stands for", "defined as", "in other words",
+		"basically", "the idea is", "the point is", "it lets", "it makes", "it turns", "it tells")
+	contrastCues = phrases("whereas", "while", "unlike", "on the other hand", "in contrast",
+		"the difference", "differs", "compared", "instead", "rather than", "but", "however",
+		"both", "the other", "versus", "vs")
+	exampleCues = phrases("for example", "for instance", "such as", "e.g.", "used for",
+		"used in", "use it", "we use", "we used", "i use", "i used", "i've used", "in practice",
+		"like when", "in my", "at my", "we had", "typical", "typically")
+	reasonCues = phrases("because", "so that", "which is why", "that's why", "otherwise",
+		"when", "if", "unless", "depends", "trade-off", "tradeoff", "downside", "the catch",
+		"the risk", "slower", "faster", "cheaper", "safer", "the reason")
 	conclusionCues = phrases("finally", "overall", "in summary", "in short", "to sum up",
 		"that way", "so that", "in the end", "as a result", "which means", "the result")
 	hypotheticalCues = phrases("i would", "i'd", "i will", "i'll", "i could", "i might",

@@ -363,3 +363,31 @@ func dim(t *testing.T, r score.Result, name string) score.Dimension {
 	t.Fatalf("no %s dimension in %+v", name, r)
 	return score.Dimension{}
 }
+
+// TestExplanationAnswersAConceptQuestion: "how do X and Y differ" asks for
+// an explanation, not a plan; a good one earns the structure marks, and a
+// plan-shaped answer is not needed.
+func TestExplanationAnswersAConceptQuestion(t *testing.T) {
+	q := score.Question{Text: "What is the difference between a process and a thread, and when would you use each?", Kind: "technical"}
+	good := "A process is a running program with its own memory space, while a thread is a path of execution inside a process that shares that memory with the other threads. " +
+		"Unlike processes, threads are cheap to start and can talk through shared memory, but a bug in one thread can corrupt data for all of them. " +
+		"For example, a web server like nginx uses a few worker processes for isolation, and a Java service typically uses a thread pool to handle requests. " +
+		"I would choose processes when isolation matters, because one crash should not take the others down, and threads when tasks share a lot of data and need to be fast."
+	thin := "A process is a program and a thread is part of it. They are different."
+	dim := func(r score.Result, name string) score.Dimension {
+		for _, d := range r.Dimensions {
+			if d.Name == name {
+				return d
+			}
+		}
+		t.Fatalf("no %s dimension", name)
+		return score.Dimension{}
+	}
+	g := dim(score.Score(q, score.Answer{Text: good}), score.DimStructure)
+	if g.Score < 8 || !strings.Contains(g.Feedback, "explanation") {
+		t.Errorf("good explanation: structure %.1f, feedback %q", g.Score, g.Feedback)
+	}
+	if th := dim(score.Score(q, score.Answer{Text: thin}), score.DimStructure); th.Score >= g.Score-3 {
+		t.Errorf("two-line explanation scored %.1f on structure against the full one's %.1f", th.Score, g.Score)
+	}
+}

@@ -19,7 +19,7 @@ import (
 )
 
 // RubricVersion is stored with every score; bump it whenever scoring changes.
-const RubricVersion = "2026-11-26.1"
+const RubricVersion = "2026-11-27.1"
 
 // Question is what was asked. Kind is "behavioural", "technical",
 // "situational", "resume" or "custom"; any other value (or "custom") makes
@@ -83,18 +83,29 @@ var weights = map[string]float64{
 	DimCompleteness: 0.20,
 }
 
+// capFree is the relevance from which relevanceCap no longer limits.
+const capFree = 6.0
+
 // DeliveryWeight is delivery's share of a spoken answer's total.
 const DeliveryWeight = 0.15
 
 // relevanceCap is the most an answer of relevance rel can score: 1 for an
-// answer about something else entirely, rising steeply to no cap at
-// relevance 7. Structure, detail and length cannot lift an off-topic
-// answer.
+// answer about something else entirely, 3 at the off-topic line, then
+// rising straight to no cap at capFree. Structure, detail and length cannot
+// lift an off-topic answer.
+//
+// Relevance is read from words, and a strong answer in the candidate's own
+// words can measure 5-6 where an answer about something else measures
+// under 3 (the blind hold-out sets); so the cap lifts before onTopic,
+// where relevance's own feedback still asks for a closer link.
 func relevanceCap(rel float64) float64 {
-	if rel >= onTopic {
+	switch {
+	case rel >= capFree:
 		return 10
+	case rel < offTopic:
+		return 1 + 2*rel/offTopic
 	}
-	return 1 + 9*math.Pow(rel/onTopic, 1.5)
+	return 3 + 7*(rel-offTopic)/(capFree-offTopic)
 }
 
 // lengthCap is the most an answer under shortWords words can score: a

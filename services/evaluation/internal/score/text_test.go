@@ -262,8 +262,8 @@ func TestLengthScoreAndCaps(t *testing.T) {
 	if c := relevanceCap(offTopic - 0.1); c >= 3.5 {
 		t.Errorf("relevanceCap just below the off-topic line = %.2f", c)
 	}
-	if relevanceCap(onTopic) != 10 {
-		t.Errorf("relevanceCap(%.0f) = %.1f, want no cap", onTopic, relevanceCap(onTopic))
+	if relevanceCap(capFree) != 10 {
+		t.Errorf("relevanceCap(%.0f) = %.1f, want no cap", capFree, relevanceCap(capFree))
 	}
 	prev := -1.0
 	for r := 0.0; r <= 10; r += 0.1 {
