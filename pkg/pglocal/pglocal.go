@@ -4,7 +4,8 @@
 //
 //  1. DATABASE_URL, when set, is used as it is;
 //  2. otherwise a server already answering on 127.0.0.1:5432 (as user
-//     postgres, or PGUSER/PGPASSWORD) is used;
+//     postgres, or PGUSER/PGPASSWORD) is used, unless it is an orphaned
+//     private cluster of a deleted checkout (see Orphaned);
 //  3. otherwise a private cluster is created under a data directory with the
 //     installed initdb and started with pg_ctl, as the postgres user when the
 //     process runs as root (initdb refuses root). PostgreSQL is installed with
@@ -94,10 +95,39 @@ func Ensure(ctx context.Context, opts Options) (*Server, error) {
 		return &Server{URL: u, Source: "env"}, nil
 	}
 	if u, ok := probeLocalhost(ctx, opts.Env); ok {
-		opts.Log.Info("using the PostgreSQL server on 127.0.0.1:5432")
-		return &Server{URL: u, Source: "localhost"}, nil
+		if dir, gone := Orphaned(ctx, u); gone {
+			opts.Log.Warn("the PostgreSQL server on 127.0.0.1:5432 is a private cluster whose data directory was deleted; not using it (stop it with: pkill -f 'postgres -D "+dir+"')", "data_directory", dir)
+		} else {
+			opts.Log.Info("using the PostgreSQL server on 127.0.0.1:5432")
+			return &Server{URL: u, Source: "localhost"}, nil
+		}
 	}
 	return startPrivate(ctx, opts)
+}
+
+// Orphaned reports whether the server at url is a private cluster of this
+// package (its data directory ends in .data/pg, as make run and make test
+// create it) whose data directory no longer exists: a checkout deleted
+// while its cluster ran. Such a server still answers from memory, but it
+// is nobody's, and its next checkpoint may fail. Other servers, including
+// ones whose directory is not on this machine (a container), are never
+// called orphaned.
+func Orphaned(ctx context.Context, url string) (dir string, orphaned bool) {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return "", false
+	}
+	defer conn.Close(ctx)
+	if err := conn.QueryRow(ctx, "SHOW data_directory").Scan(&dir); err != nil {
+		return "", false // not allowed to see it: not a cluster of ours
+	}
+	if filepath.Base(dir) != "pg" || filepath.Base(filepath.Dir(dir)) != ".data" {
+		return dir, false
+	}
+	_, err = os.Stat(dir)
+	return dir, errors.Is(err, os.ErrNotExist)
 }
 
 func probeLocalhost(ctx context.Context, env func(string) string) (string, bool) {

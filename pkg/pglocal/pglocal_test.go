@@ -95,3 +95,41 @@ func TestDatabaseURLWins(t *testing.T) {
 		t.Fatalf("srv = %+v, err = %v", srv, err)
 	}
 }
+
+// TestOrphanedCluster: a private cluster whose checkout was deleted while
+// it ran is recognised, so that Ensure does not use it; a live one is not.
+func TestOrphanedCluster(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	base, err := os.MkdirTemp("", "moksho-orphan-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(base) })
+	if err := os.Chmod(base, 0o755); err != nil { // the postgres user must reach it
+		t.Fatal(err)
+	}
+	dir := filepath.Join(base, ".data", "pg")
+	srv, err := pglocal.Ensure(ctx, pglocal.Options{DataDir: dir, Private: true, Install: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = srv.Stop(context.Background()) })
+	if srv.DataDir != dir {
+		t.Fatalf("cluster at %s, want %s", srv.DataDir, dir)
+	}
+	if d, gone := pglocal.Orphaned(ctx, srv.URL); gone || d != dir {
+		t.Fatalf("live cluster: Orphaned = %q, %v", d, gone)
+	}
+	moved := filepath.Join(base, "moved")
+	if err := os.Rename(filepath.Join(base, ".data"), moved); err != nil {
+		t.Fatal(err)
+	}
+	_, gone := pglocal.Orphaned(ctx, srv.URL)
+	if err := os.Rename(moved, filepath.Join(base, ".data")); err != nil { // back, so Stop finds it
+		t.Fatal(err)
+	}
+	if !gone {
+		t.Fatal("a cluster whose data directory is gone was not called orphaned")
+	}
+}
