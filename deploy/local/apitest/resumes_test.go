@@ -34,9 +34,15 @@ type label struct {
 	Personal []string `json:"personal"`
 }
 
-func labels(t *testing.T) []label {
+func labels(t *testing.T) []label { return labelsIn(t, fixtureDir) }
+
+// blindDir holds resumes written and labelled blind to the pipeline (see
+// services/resumes/quality_blind_test.go).
+const blindDir = "../../../services/resumes/testdata/resumes-blind"
+
+func labelsIn(t *testing.T, dir string) []label {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(fixtureDir, "labels.json"))
+	b, err := os.ReadFile(filepath.Join(dir, "labels.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,15 +326,18 @@ func countAssessments(t *testing.T) int {
 // the captured logs for each labelled item of personal data.
 func TestNothingPersonalFromAResumeIsKept(t *testing.T) {
 	c, _ := signedIn(t)
-	ls := labels(t)
-	for _, l := range ls {
-		for _, f := range l.Fmt {
-			data, err := os.ReadFile(filepath.Join(fixtureDir, l.ID+"."+f))
-			if err != nil {
-				t.Fatal(err)
+	var ls []label
+	for _, dir := range []string{fixtureDir, blindDir} {
+		for _, l := range labelsIn(t, dir) {
+			ls = append(ls, l)
+			for _, f := range l.Fmt {
+				data, err := os.ReadFile(filepath.Join(dir, l.ID+"."+f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				r := upload(t, c, l.ID+"."+f, contentTypes[f], data, map[string]string{"targetRole": l.Role})
+				expectStatus(t, r, 201)
 			}
-			r := upload(t, c, l.ID+"."+f, contentTypes[f], data, map[string]string{"targetRole": l.Role})
-			expectStatus(t, r, 201)
 		}
 	}
 	// Let the outbox relay publish everything.

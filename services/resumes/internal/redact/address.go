@@ -119,7 +119,86 @@ func findAddresses(text string, lay layout) []span {
 			spans = append(spans, span{lo + m[1], e, KindAddress})
 		}
 	}
+	for _, z := range lay.zones() {
+		spans = append(spans, findPlaces(text, z[0], z[1])...)
+	}
 	return mergeSpans(spans)
+}
+
+// findPlaces returns, in a contact zone, the segments that are a place
+// written as parts separated by commas and ending in a country, region or
+// state ("Pune, Maharashtra, India", "Berlin, Germany", "Austin, TX"): in
+// a resume's contact lines that is where the candidate lives. A list of
+// capitalised words that does not end in a place ("Go, Kubernetes, AWS")
+// is left alone.
+func findPlaces(text string, from, to int) []span {
+	var spans []span
+	for pos := from; pos < to; {
+		end := strings.IndexByte(text[pos:to], '\n')
+		if end < 0 {
+			end = to
+		} else {
+			end += pos
+		}
+		for seg := pos; seg < end; {
+			s, e := segmentBounds(text[:end], seg)
+			if e <= seg {
+				e = seg + 1
+			}
+			// Skip leading marks: a pin emoji, a bullet, Markdown.
+			for s < e {
+				r, size := utf8.DecodeRuneInString(text[s:])
+				if unicode.IsLetter(r) {
+					break
+				}
+				s += size
+			}
+			if s < e && isPlace(text[s:e]) {
+				spans = append(spans, span{s, e, KindAddress})
+			}
+			seg = e
+			for seg < end {
+				r, size := utf8.DecodeRuneInString(text[seg:])
+				if !isSeparatorRune(r) && !unicode.IsSpace(r) {
+					break
+				}
+				seg += size
+			}
+		}
+		pos = end + 1
+	}
+	return spans
+}
+
+// isPlace reports whether s is two to four comma-separated parts of one
+// to three capitalised words each, none a job or heading word, the last
+// a country or region (placeWords, countries) or a US state code.
+func isPlace(s string) bool {
+	parts := strings.Split(strings.TrimSpace(s), ",")
+	if len(parts) < 2 || len(parts) > 4 {
+		return false
+	}
+	for _, p := range parts {
+		words := strings.Fields(p)
+		if len(words) == 0 || len(words) > 3 {
+			return false
+		}
+		for _, w := range words {
+			if notNameWords[strings.ToLower(w)] || !(isNameWord(w) || usStates[w]) {
+				return false
+			}
+		}
+	}
+	last := strings.TrimSpace(parts[len(parts)-1])
+	if usStates[last] {
+		return true
+	}
+	for _, w := range strings.Fields(last) {
+		if !placeWords[strings.ToLower(w)] && !countries[strings.ToLower(w)] {
+			return false
+		}
+	}
+	return true
 }
 
 // streetMatches returns the street anchors of text: a number-first street

@@ -46,13 +46,50 @@ func GuessName(text string) string {
 		}
 		seen++
 		s, e := segmentBounds(line, 0)
-		first := line[s:e]
+		first := stripMarkup(line[s:e])
 		if i := strings.IndexByte(first, ','); i >= 0 { // "Jane Doe, MBA"
 			first = first[:i]
 		}
 		if n := cleanName(first); looksLikeName(n) {
 			return n
 		}
+		// The first line may run the name into a title when columns were
+		// flattened: "DANIELA FERREIRA-COSTA ACCOUNT EXECUTIVE".
+		if seen == 1 {
+			if n := namePrefix(cleanName(first)); n != "" {
+				return n
+			}
+		}
+	}
+	return ""
+}
+
+// stripMarkup removes Markdown around a header line: heading marks ("# "),
+// emphasis ("**Jane Doe**") and quote marks.
+func stripMarkup(s string) string {
+	s = strings.TrimSpace(s)
+	s = strings.TrimLeft(s, "#>")
+	s = strings.Trim(strings.TrimSpace(s), "*_")
+	return strings.TrimSpace(strings.TrimRight(s, "#"))
+}
+
+// namePrefix returns the leading name words of s when at least two come
+// before a word that cannot be part of a name (a job title, a heading).
+func namePrefix(s string) string {
+	words := strings.Fields(s)
+	k := 0
+	for k < len(words) {
+		w := words[k]
+		if notNameWords[strings.ToLower(strings.Trim(w, ".,"))] || !(isNameWord(w) || (k > 0 && nameParticles[w])) {
+			break
+		}
+		k++
+	}
+	if k < 2 || k == len(words) {
+		return ""
+	}
+	if n := strings.Join(words[:k], " "); looksLikeName(n) {
+		return n
 	}
 	return ""
 }
@@ -113,6 +150,8 @@ var notNameWords = setOf(
 	"network", "solutions", "support", "customer", "business", "growth", "technology", "quality",
 	"assurance", "android", "ios", "ux", "ui", "user", "graphic", "content", "digital", "hr", "finance",
 	"legal", "analytics", "embedded", "hardware", "firmware", "mechanical", "electrical", "civil",
+	"account", "accounts", "talent", "people", "clinical", "nurse", "registered", "financial", "client",
+	"territory", "regional", "global", "enterprise", "recruitment", "acquisition", "partner",
 	// organisations
 	"inc", "ltd", "llc", "llp", "pvt", "gmbh", "plc", "corp", "corporation", "company", "university",
 	"college", "institute", "school", "labs", "group", "team", "services", "bank",
@@ -129,6 +168,25 @@ var placeWords = setOf(
 	"singapore", "dubai", "sydney", "melbourne", "hong", "kong", "city", "area", "bay", "greater", "north",
 	"south", "east", "west", "texas", "california", "karnataka", "maharashtra", "england", "germany",
 	"canada", "australia", "lagos", "nairobi", "washington", "atlanta", "dallas", "houston", "miami",
+)
+
+// countries are country and region words that end a written location
+// ("Lisbon, Portugal"), beside placeWords.
+var countries = setOf(
+	"afghanistan", "argentina", "austria", "bangladesh", "belgium", "brazil", "bulgaria", "chile",
+	"china", "colombia", "croatia", "cyprus", "czechia", "czech", "republic", "denmark", "egypt",
+	"estonia", "ethiopia", "finland", "france", "ghana", "greece", "hungary", "iceland", "indonesia",
+	"iran", "iraq", "ireland", "israel", "italy", "japan", "jordan", "kenya", "korea", "kuwait",
+	"latvia", "lebanon", "lithuania", "luxembourg", "malaysia", "malta", "mexico", "morocco", "nepal",
+	"netherlands", "zealand", "nigeria", "norway", "oman", "pakistan", "peru", "philippines",
+	"poland", "portugal", "qatar", "romania", "russia", "rwanda", "saudi", "arabia", "serbia",
+	"slovakia", "slovenia", "africa", "spain", "lanka", "sri", "sweden", "switzerland", "taiwan",
+	"tanzania", "thailand", "tunisia", "turkey", "türkiye", "uganda", "ukraine", "emirates", "uae",
+	"uruguay", "venezuela", "vietnam", "zambia", "zimbabwe", "scotland", "wales", "ontario",
+	"quebec", "bc", "on", "qc", "nsw", "vic", "bavaria", "catalonia", "gujarat", "kerala",
+	"rajasthan", "punjab", "haryana", "telangana", "tamil", "nadu", "bengal", "uttar", "pradesh",
+	"florida", "york", "illinois", "massachusetts", "colorado", "georgia", "virginia", "ohio",
+	"michigan", "oregon", "arizona", "carolina", "pennsylvania", "jersey", "minnesota",
 )
 
 // looksLikeName reports whether s has the shape of a person's name.

@@ -28,14 +28,17 @@
 //   - address: house number + capitalised words + street word, Romance,
 //     German and Indian shapes, PO boxes; with the city, postcode and state
 //     that follow, continued over a PDF line wrap after a comma. In contact
-//     zones, the whole contact-line segment, and a city with a specific
-//     postcode ("London EC1M 5PS", "Austin, TX 78701").
+//     zones, the whole contact-line segment, a city with a specific
+//     postcode ("London EC1M 5PS", "Austin, TX 78701"), and a place written
+//     as comma-separated parts ending in a country, region or state code
+//     ("Pune, Maharashtra, India", "Denver, CO").
 //   - phone: 7 to 15 digits in groups joined by single spaces, dashes, dots
 //     or parentheses; strong with "+", "00" or a "Tel:" label; otherwise 9+
 //     digits in the body or 7+ in contact zones; never years, year ranges,
 //     dates, IP addresses, thousands, money or percentages.
-//   - name: the first header line shaped like a person's name, or a
-//     "Name:" line; then the full name, each part of three or more letters
+//   - name: the first header line shaped like a person's name (Markdown
+//     marks stripped; on the first line, the name words before a job title
+//     run into it), or a "Name:" line; then the full name, each part of three or more letters
 //     as a standalone word (case-insensitive, possessives included) and
 //     user-name tokens built from the parts, anywhere in the text.
 //
@@ -62,7 +65,9 @@ const (
 	KindURL Kind = "url"
 	// KindHandle is a social-media or code-hosting user name, such as "@jdoe" or "GitHub: jdoe".
 	KindHandle Kind = "handle"
-	// KindAddress is a postal address: street, PO box, or (in the header) city with postcode.
+	// KindAddress is a postal address: street, PO box, or (in the header and
+	// contact sections) a city with a postcode or a written place ("Pune,
+	// Maharashtra, India").
 	KindAddress Kind = "address"
 )
 

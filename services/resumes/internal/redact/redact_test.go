@@ -213,7 +213,14 @@ func TestAddresses(t *testing.T) {
 		{"city and postcode in the header", "Jane Doe\nLondon EC1M 5PS | jane@example.com", "[NAME]\n[ADDRESS] | [EMAIL]"},
 		{"us city state zip in the header", "Jane Doe | Austin, TX 78701", "[NAME] | [ADDRESS]"},
 		{"wrapped over two lines", "Jane Doe\n+1 512 555 0188 | 901 Congress Avenue, Austin,\nTX 78701 | janedoe.dev", "[NAME]\n[PHONE] | [ADDRESS]\n | [URL]"},
-		{"city alone in the header stays", "Jane Doe\nBengaluru, India | jane@example.com", "[NAME]\nBengaluru, India | [EMAIL]"},
+		// Where the candidate lives is personal too, and the assessment has
+		// no use for it: a place in the contact lines goes, with or
+		// without a postcode. In the body ("Based in London, UK") it stays.
+		{"city and country in the header", "Jane Doe\nBengaluru, India | jane@example.com", "[NAME]\n[ADDRESS] | [EMAIL]"},
+		{"place after a pin", "# Priya Raghunathan\n📍 Pune, Maharashtra, India | 📞 +91 98765 43210", "# [NAME]\n📍 [ADDRESS] | 📞 [PHONE]"},
+		{"city and state code", "Jane Doe\nDenver, CO • jane@example.com", "[NAME]\n[ADDRESS] • [EMAIL]"},
+		{"skills list in the header stays", "Jane Doe\nGo, Kubernetes, AWS | jane@example.com", "[NAME]\nGo, Kubernetes, AWS | [EMAIL]"},
+		{"title and place words stay", "Jane Doe\nSenior Engineer, London | jane@example.com", "[NAME]\nSenior Engineer, London | [EMAIL]"},
 	})
 }
 
@@ -245,6 +252,11 @@ func TestGuessName(t *testing.T) {
 		{"initial", "Jane Q. Public", "Jane Q. Public"},
 		{"apostrophe and hyphen", "Siobhán O'Brien-Kelly", "Siobhán O'Brien-Kelly"},
 		{"name label", "RESUME\nName: Sofia Marquez", "Sofia Marquez"},
+		{"markdown heading", "# Priya Raghunathan\n**Junior Data Analyst**", "Priya Raghunathan"},
+		{"markdown heading with post-nominals", "# Siobhan Ashworth, RN (Adult)\n", "Siobhan Ashworth"},
+		{"bold", "**KEISHA MONTGOMERY**\nRecruiter", "KEISHA MONTGOMERY"},
+		{"name run into a title", "DANIELA FERREIRA-COSTA ACCOUNT EXECUTIVE | MID-MARKET SaaS", "DANIELA FERREIRA-COSTA"},
+		{"title after a name, second line", "Summary line here\nJane Doe Senior Engineer", ""},
 		{"name label in a contact section", "Summary\nBuilds.\nPersonal details\nFull name: Meera Iyer", "Meera Iyer"},
 		// Without a name.
 		{"section heading first", "SUMMARY\nProduct manager.", ""},
