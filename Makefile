@@ -52,6 +52,9 @@ bench: deps ## Run the benchmarks and quality measurements recorded in docs/benc
 	@echo "# Resume pipeline quality on the labelled fixtures (skills precision/recall, own role's rank)"
 	@go test -count=1 -v -run '^TestQuality$$' ./services/resumes/ | sed -n 's/^ *quality_test.go:[0-9]*: //p'
 	@echo
+	@echo "# Resume pipeline on blind resumes (labelled without sight of the taxonomy)"
+	@go test -count=1 -v -run '^TestQualityBlind$$' ./services/resumes/ | sed -n 's/^ *quality_blind_test.go:[0-9]*: //p'
+	@echo
 	@echo "# Answer scoring: calibration against human grades (Spearman) and the hold-out set"
 	@go test -count=1 -v -run '^(TestCalibration|TestHoldout)$$' ./services/evaluation/internal/score/ | sed -n 's/^ *[a-z_]*_test.go:[0-9]*: //p'
 	@echo
