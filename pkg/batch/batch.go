@@ -1,8 +1,9 @@
 // Package batch turns many concurrent single-key lookups into fewer
 // many-key ones, without waiting to fill a batch.
 //
-// A Loader runs at most a fixed number of fetches at a time. A lookup that
-// finds a free slot fetches at once, alone: an idle system adds no latency.
+// A Loader runs at most a fixed number of fetches at a time, each on a
+// goroutine of its own. A lookup that finds a free slot is fetched at once,
+// alone: an idle system adds no waiting.
 // Lookups that arrive while every slot is busy queue, and the next fetch
 // takes all of them (up to a maximum) in one round trip. Under load the
 // number of round trips per lookup falls; nothing is ever served from an
@@ -12,6 +13,7 @@ package batch
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"time"
@@ -34,6 +36,7 @@ type Loader[K comparable, V any] struct {
 }
 
 type call[K comparable, V any] struct {
+	ctx   context.Context // the caller's, for the values a fetch carries
 	key   K
 	value V
 	found bool
@@ -75,30 +78,16 @@ var ErrTimeout = errors.New("batch: fetch timed out")
 // reports whether a value was found. It returns early with ctx's error when
 // ctx ends first; the fetch itself goes on for the other callers.
 func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, bool, error) {
-	c := &call[K, V]{key: key, done: make(chan struct{})}
+	c := &call[K, V]{ctx: ctx, key: key, done: make(chan struct{})}
 	l.mu.Lock()
 	l.pending = append(l.pending, c)
-	lead := l.running < l.slots
-	if lead {
+	start := l.running < l.slots
+	if start {
 		l.running++
 	}
 	l.mu.Unlock()
-	if lead {
-		// The caller's goroutine runs the first batch itself (usually just
-		// its own key), then hands any queue left behind to a new goroutine
-		// so that its own answer is not held up by later batches.
-		if b := l.next(); b != nil {
-			l.run(ctx, b)
-			l.mu.Lock()
-			more := len(l.pending) > 0
-			if !more {
-				l.running--
-			}
-			l.mu.Unlock()
-			if more {
-				go l.drain(context.WithoutCancel(ctx))
-			}
-		}
+	if start {
+		go l.drain()
 	}
 	select {
 	case <-c.done:
@@ -106,6 +95,14 @@ func (l *Loader[K, V]) Load(ctx context.Context, key K) (V, bool, error) {
 	case <-ctx.Done():
 		var zero V
 		return zero, false, ctx.Err()
+	}
+}
+
+// drain holds a slot: it runs batches until the queue is empty, then gives
+// the slot up.
+func (l *Loader[K, V]) drain() {
+	for b := l.next(); b != nil; b = l.next() {
+		l.run(b)
 	}
 }
 
@@ -124,14 +121,10 @@ func (l *Loader[K, V]) next() []*call[K, V] {
 	return b
 }
 
-// drain runs batches until the queue is empty.
-func (l *Loader[K, V]) drain(ctx context.Context) {
-	for b := l.next(); b != nil; b = l.next() {
-		l.run(ctx, b)
-	}
-}
-
-func (l *Loader[K, V]) run(parent context.Context, batch []*call[K, V]) {
+// run fetches one batch and answers its callers. The fetch carries the
+// values of the batch's first caller's context (a trace, say) but not its
+// cancellation: it serves the others too.
+func (l *Loader[K, V]) run(batch []*call[K, V]) {
 	keys := make([]K, 0, len(batch))
 	seen := make(map[K]struct{}, len(batch))
 	for _, c := range batch {
@@ -140,9 +133,9 @@ func (l *Loader[K, V]) run(parent context.Context, batch []*call[K, V]) {
 			keys = append(keys, c.key)
 		}
 	}
-	ctx, cancel := context.WithTimeoutCause(context.WithoutCancel(parent), l.timeout, ErrTimeout)
+	ctx, cancel := context.WithTimeoutCause(context.WithoutCancel(batch[0].ctx), l.timeout, ErrTimeout)
 	defer cancel()
-	values, err := l.fetch(ctx, keys)
+	values, err := l.safeFetch(ctx, keys)
 	if err != nil && context.Cause(ctx) == ErrTimeout {
 		err = errors.Join(ErrTimeout, err)
 	}
@@ -152,6 +145,18 @@ func (l *Loader[K, V]) run(parent context.Context, batch []*call[K, V]) {
 		} else {
 			c.value, c.found = values[c.key]
 		}
+		c.ctx = nil
 		close(c.done)
 	}
+}
+
+// safeFetch turns a panicking fetch into an error for the batch's callers,
+// so that the slot is not lost and nobody waits forever.
+func (l *Loader[K, V]) safeFetch(ctx context.Context, keys []K) (values map[K]V, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			values, err = nil, fmt.Errorf("batch: fetch panicked: %v", r)
+		}
+	}()
+	return l.fetch(ctx, keys)
 }

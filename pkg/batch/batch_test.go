@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -76,11 +77,11 @@ func TestQueuedLookupsShareFetches(t *testing.T) {
 			errs <- fmt.Errorf("Load(%d) = %d, %v", k, v, ok)
 		}
 	}
-	for k := range slots {
+	for k := range slots { // one at a time, so that each takes a slot
 		wg.Add(1)
 		go load(1000 + k)
+		waitFor(t, func() bool { return inFlight.Load() == int32(k+1) })
 	}
-	waitFor(t, func() bool { return inFlight.Load() == slots })
 	for k := range queued {
 		wg.Add(1)
 		go load(k % 20) // duplicates on purpose
@@ -183,8 +184,7 @@ func TestCallerThatGivesUpDoesNotCancelOthers(t *testing.T) {
 	}()
 	time.Sleep(20 * time.Millisecond)
 	cancel()
-	// The leader's own fetch keeps running for the batch; the leader
-	// returns once that fetch is done, since it is running it.
+	// The first caller gives up; the fetch goes on for the other one.
 	close(gate)
 	if err := <-leaderDone; err != nil && !errors.Is(err, context.Canceled) {
 		t.Fatalf("leader: %v", err)
@@ -258,5 +258,57 @@ func waitFor(t *testing.T, cond func() bool) {
 			t.Fatal("condition not reached in 5 s")
 		}
 		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestPanickingFetchIsAnErrorAndTheLoaderGoesOn(t *testing.T) {
+	var calls atomic.Int32
+	l := batch.New(func(ctx context.Context, keys []int) (map[int]int, error) {
+		if calls.Add(1) == 1 {
+			panic("boom")
+		}
+		return square(ctx, keys)
+	}, batch.Options{Concurrency: 1})
+	if _, _, err := l.Load(context.Background(), 2); err == nil || !strings.Contains(err.Error(), "panicked") {
+		t.Fatalf("err = %v, want the panic as an error", err)
+	}
+	if v, ok, err := l.Load(context.Background(), 3); err != nil || !ok || v != 9 {
+		t.Fatalf("after a panic: Load(3) = %d, %v, %v", v, ok, err)
+	}
+}
+
+func TestFirstCallerReturnsWhenItsContextEnds(t *testing.T) {
+	gate := make(chan struct{})
+	defer close(gate)
+	l := batch.New(func(ctx context.Context, keys []int) (map[int]int, error) {
+		<-gate
+		return square(ctx, keys)
+	}, batch.Options{Concurrency: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, _, err := l.Load(ctx, 1); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want deadline exceeded", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Fatalf("returned after %s, not when its context ended", d)
+	}
+}
+
+type ctxKey struct{}
+
+func TestFetchSeesTheFirstCallersValues(t *testing.T) {
+	var got any
+	l := batch.New(func(ctx context.Context, keys []int) (map[int]int, error) {
+		got = ctx.Value(ctxKey{})
+		return square(ctx, keys)
+	}, batch.Options{})
+	ctx, cancel := context.WithCancel(context.WithValue(context.Background(), ctxKey{}, "trace-1"))
+	if _, _, err := l.Load(ctx, 4); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if got != "trace-1" {
+		t.Fatalf("fetch saw %v, want the caller's value", got)
 	}
 }

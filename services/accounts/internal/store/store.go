@@ -42,7 +42,9 @@ func New(pool *pgxpool.Pool) *Store {
 	// takes them all, so batches grow with load. Measured by make bench
 	// (docs/benchmarks.md): two at a time left batches near 2 lookups and
 	// gained nothing; one gives about 5 at 14,000 requests/s.
-	s.sessions = batch.New(s.sessionsByTokenHashes, batch.Options{Concurrency: 1, MaxBatch: 128})
+	// A stuck query holds every lookup behind it, so it is given up on
+	// sooner than batch's default.
+	s.sessions = batch.New(s.sessionsByTokenHashes, batch.Options{Concurrency: 1, MaxBatch: 128, Timeout: 5 * time.Second})
 	return s
 }
 
