@@ -506,7 +506,7 @@ func (x *analysis) structure(st star, ap approach) scored {
 		useStar, score = true, st.score()
 	case kindTechnical, kindSituational:
 		score = ap.score()
-		if x.conceptual() {
+		if x.kind == kindTechnical && x.conceptual() {
 			if e := x.explanation(); e.score() > score {
 				ex, score = &e, e.score()
 			}

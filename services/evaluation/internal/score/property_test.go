@@ -391,3 +391,18 @@ func TestExplanationAnswersAConceptQuestion(t *testing.T) {
 		t.Errorf("two-line explanation scored %.1f on structure against the full one's %.1f", th.Score, g.Score)
 	}
 }
+
+// TestDefinitionsDoNotAnswerAWhatDoYouDoQuestion: "What do you do?" asks
+// for a plan; an answer that only defines the terms gets no structure marks
+// for being an explanation.
+func TestDefinitionsDoNotAnswerAWhatDoYouDoQuestion(t *testing.T) {
+	q := score.Question{Text: "You are on call and the API's error rate jumps to 20% right after a deploy. What do you do?", Kind: "situational"}
+	a := "An error rate is the share of requests that fail. A deploy is when new code goes out to production. " +
+		"But errors can happen for many reasons, for example a bad config. When traffic is high it is common to see some errors, " +
+		"because systems are complex. That is why error rates matter."
+	for _, d := range score.Score(q, score.Answer{Text: a}).Dimensions {
+		if d.Name == score.DimStructure && (d.Score >= 5 || strings.Contains(d.Feedback, "explanation")) {
+			t.Errorf("definitions scored %.1f on structure as a plan: %q", d.Score, d.Feedback)
+		}
+	}
+}
