@@ -172,7 +172,8 @@ func findPlaces(text string, from, to int) []span {
 
 // isPlace reports whether s is two to four comma-separated parts of one
 // to three capitalised words each, none a job or heading word, the last
-// a country or region (placeWords, countries) or a US state code.
+// a country or region (placeWords, countries), or a US state code after a
+// known city ("Denver, CO"; "Economics, MA" is a degree).
 func isPlace(s string) bool {
 	parts := strings.Split(strings.TrimSpace(s), ",")
 	if len(parts) < 2 || len(parts) > 4 {
@@ -191,6 +192,11 @@ func isPlace(s string) bool {
 	}
 	last := strings.TrimSpace(parts[len(parts)-1])
 	if usStates[last] {
+		for _, w := range strings.Fields(parts[len(parts)-2]) {
+			if !placeWords[strings.ToLower(w)] {
+				return false
+			}
+		}
 		return true
 	}
 	for _, w := range strings.Fields(last) {

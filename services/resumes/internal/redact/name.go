@@ -53,9 +53,10 @@ func GuessName(text string) string {
 		if n := cleanName(first); looksLikeName(n) {
 			return n
 		}
-		// The first line may run the name into a title when columns were
-		// flattened: "DANIELA FERREIRA-COSTA ACCOUNT EXECUTIVE".
-		if seen == 1 {
+		// An all-capitals first line may run the name into a title when
+		// columns were flattened: "DANIELA FERREIRA-COSTA ACCOUNT
+		// EXECUTIVE". (In mixed case, "Angular React Developer" is a title.)
+		if seen == 1 && first == strings.ToUpper(first) {
 			if n := namePrefix(cleanName(first)); n != "" {
 				return n
 			}
@@ -174,19 +175,19 @@ var placeWords = setOf(
 // ("Lisbon, Portugal"), beside placeWords.
 var countries = setOf(
 	"afghanistan", "argentina", "austria", "bangladesh", "belgium", "brazil", "bulgaria", "chile",
-	"china", "colombia", "croatia", "cyprus", "czechia", "czech", "republic", "denmark", "egypt",
+	"china", "colombia", "croatia", "cyprus", "czechia", "czech", "denmark", "egypt",
 	"estonia", "ethiopia", "finland", "france", "ghana", "greece", "hungary", "iceland", "indonesia",
-	"iran", "iraq", "ireland", "israel", "italy", "japan", "jordan", "kenya", "korea", "kuwait",
+	"iran", "iraq", "ireland", "israel", "italy", "japan", "kenya", "korea", "kuwait",
 	"latvia", "lebanon", "lithuania", "luxembourg", "malaysia", "malta", "mexico", "morocco", "nepal",
 	"netherlands", "zealand", "nigeria", "norway", "oman", "pakistan", "peru", "philippines",
 	"poland", "portugal", "qatar", "romania", "russia", "rwanda", "saudi", "arabia", "serbia",
 	"slovakia", "slovenia", "africa", "spain", "lanka", "sri", "sweden", "switzerland", "taiwan",
-	"tanzania", "thailand", "tunisia", "turkey", "türkiye", "uganda", "ukraine", "emirates", "uae",
+	"tanzania", "thailand", "tunisia", "türkiye", "uganda", "ukraine", "emirates", "uae",
 	"uruguay", "venezuela", "vietnam", "zambia", "zimbabwe", "scotland", "wales", "ontario",
-	"quebec", "bc", "on", "qc", "nsw", "vic", "bavaria", "catalonia", "gujarat", "kerala",
-	"rajasthan", "punjab", "haryana", "telangana", "tamil", "nadu", "bengal", "uttar", "pradesh",
-	"florida", "york", "illinois", "massachusetts", "colorado", "georgia", "virginia", "ohio",
-	"michigan", "oregon", "arizona", "carolina", "pennsylvania", "jersey", "minnesota",
+	"quebec", "bavaria", "catalonia", "gujarat", "kerala",
+	"rajasthan", "punjab", "haryana", "telangana", "bengal", "uttar", "pradesh",
+	"florida", "york", "illinois", "massachusetts", "colorado", "ohio",
+	"michigan", "oregon", "arizona", "carolina", "pennsylvania", "minnesota",
 )
 
 // looksLikeName reports whether s has the shape of a person's name.

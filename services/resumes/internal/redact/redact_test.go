@@ -220,6 +220,9 @@ func TestAddresses(t *testing.T) {
 		{"place after a pin", "# Priya Raghunathan\n📍 Pune, Maharashtra, India | 📞 +91 98765 43210", "# [NAME]\n📍 [ADDRESS] | 📞 [PHONE]"},
 		{"city and state code", "Jane Doe\nDenver, CO • jane@example.com", "[NAME]\n[ADDRESS] • [EMAIL]"},
 		{"skills list in the header stays", "Jane Doe\nGo, Kubernetes, AWS | jane@example.com", "[NAME]\nGo, Kubernetes, AWS | [EMAIL]"},
+		{"frameworks ending in a place-like word stay", "Jane Doe\nJava, Spring, Jersey | jane@example.com", "[NAME]\nJava, Spring, Jersey | [EMAIL]"},
+		{"languages stay", "Jane Doe\nEnglish, Hindi, Tamil | jane@example.com", "[NAME]\nEnglish, Hindi, Tamil | [EMAIL]"},
+		{"a degree stays", "Jane Doe\nEconomics, MA | jane@example.com", "[NAME]\nEconomics, MA | [EMAIL]"},
 		{"title and place words stay", "Jane Doe\nSenior Engineer, London | jane@example.com", "[NAME]\nSenior Engineer, London | [EMAIL]"},
 	})
 }
@@ -257,6 +260,8 @@ func TestGuessName(t *testing.T) {
 		{"bold", "**KEISHA MONTGOMERY**\nRecruiter", "KEISHA MONTGOMERY"},
 		{"name run into a title", "DANIELA FERREIRA-COSTA ACCOUNT EXECUTIVE | MID-MARKET SaaS", "DANIELA FERREIRA-COSTA"},
 		{"title after a name, second line", "Summary line here\nJane Doe Senior Engineer", ""},
+		{"mixed-case title is not a name", "Angular React Developer\njane@example.com", ""},
+		{"mixed-case title of known words", "Supply Chain Analyst\njane@example.com", ""},
 		{"name label in a contact section", "Summary\nBuilds.\nPersonal details\nFull name: Meera Iyer", "Meera Iyer"},
 		// Without a name.
 		{"section heading first", "SUMMARY\nProduct manager.", ""},
