@@ -107,8 +107,8 @@ func Ensure(ctx context.Context, opts Options) (*Server, error) {
 
 // Orphaned reports whether the server at url is a private cluster of this
 // package (its data directory ends in .data/pg, as make run and make test
-// create it) whose data directory no longer exists: a checkout deleted
-// while its cluster ran. Such a server still answers from memory, but it
+// create it) whose data directory no longer holds it: a checkout deleted,
+// or deleted and made again, while its cluster ran. Such a server still answers from memory, but it
 // is nobody's, and its next checkpoint may fail. Other servers, including
 // ones whose directory is not on this machine (a container), are never
 // called orphaned.
@@ -126,8 +126,20 @@ func Orphaned(ctx context.Context, url string) (dir string, orphaned bool) {
 	if filepath.Base(dir) != "pg" || filepath.Base(filepath.Dir(dir)) != ".data" {
 		return dir, false
 	}
-	_, err = os.Stat(dir)
-	return dir, errors.Is(err, os.ErrNotExist)
+	// The postmaster.pid a running server keeps in its data directory
+	// names its start time: if the directory has none, or another one (a
+	// checkout deleted and made again at the same path), the server is
+	// not that directory's.
+	pidFile, err := os.ReadFile(filepath.Join(dir, "postmaster.pid"))
+	if errors.Is(err, os.ErrNotExist) {
+		return dir, true
+	}
+	lines := strings.Split(string(pidFile), "\n")
+	var started time.Time
+	if err != nil || len(lines) < 3 || conn.QueryRow(ctx, "SELECT pg_postmaster_start_time()").Scan(&started) != nil {
+		return dir, false // cannot tell: trust it
+	}
+	return dir, strings.TrimSpace(lines[2]) != strconv.FormatInt(started.Unix(), 10)
 }
 
 func probeLocalhost(ctx context.Context, env func(string) string) (string, bool) {

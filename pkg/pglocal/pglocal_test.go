@@ -132,4 +132,23 @@ func TestOrphanedCluster(t *testing.T) {
 	if !gone {
 		t.Fatal("a cluster whose data directory is gone was not called orphaned")
 	}
+	// A directory made again at the same path, holding another cluster
+	// (stopped, so with no postmaster.pid).
+	if err := os.Rename(filepath.Join(base, ".data"), moved); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(base, ".data", "pg", "global")
+	if err := os.MkdirAll(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	_, gone = pglocal.Orphaned(ctx, srv.URL)
+	if err := os.RemoveAll(filepath.Join(base, ".data")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(moved, filepath.Join(base, ".data")); err != nil {
+		t.Fatal(err)
+	}
+	if !gone {
+		t.Fatal("a cluster whose path now holds another cluster was not called orphaned")
+	}
 }

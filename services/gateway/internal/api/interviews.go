@@ -199,7 +199,7 @@ func (s *Server) putAnswer(w http.ResponseWriter, r *http.Request) {
 	// mime.ParseMediaType refuses: take the type before the parameters.
 	base, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
 	mt := strings.ToLower(strings.TrimSpace(base))
-	// A body sent without a type (curl -d, many HTTP libraries) is taken
+	// A body sent with no type at all (as some HTTP libraries do) is taken
 	// as a typed answer when it is UTF-8 text.
 	untyped := mt == ""
 	if untyped {
@@ -216,6 +216,10 @@ func (s *Server) putAnswer(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxTextAnswerBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) && untyped { // most likely a recording sent with no type
+			writeProblem(w, r, probMediaType.with("send the answer as text/plain, or a recording as video/webm, video/mp4, audio/webm, audio/ogg or audio/wav"))
+			return
+		}
 		if errors.As(err, &tooBig) {
 			writeProblem(w, r, probTooLarge.with("the answer is too long: keep it to what you would say in a few minutes (20,000 characters at most)"))
 			return

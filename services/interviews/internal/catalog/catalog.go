@@ -214,25 +214,32 @@ func parse(data []byte) (*Catalog, error) {
 		c.byID[r.ID] = len(c.roles)
 		c.roles = append(c.roles, r)
 	}
-	// Aliases first, dropping any two roles share; then IDs and titles,
-	// which win over another role's alias.
+	// Aliases, then titles, then IDs, each level overriding the one before;
+	// within a level a name two roles share finds neither.
 	c.byName = map[string]int{}
-	shared := map[string]bool{}
-	for i, r := range c.roles {
-		for _, a := range r.TitleAliases {
-			k := nameKey(a)
-			if j, seen := c.byName[k]; seen && j != i {
-				shared[k] = true
+	for _, names := range []func(Role) []string{
+		func(r Role) []string { return r.TitleAliases },
+		func(r Role) []string { return []string{r.Title} },
+		func(r Role) []string { return []string{r.ID} },
+	} {
+		level := map[string]int{}
+		shared := map[string]bool{}
+		for i, r := range c.roles {
+			for _, n := range names(r) {
+				k := nameKey(n)
+				if j, seen := level[k]; seen && j != i {
+					shared[k] = true
+				}
+				level[k] = i
 			}
-			c.byName[k] = i
 		}
-	}
-	for k := range shared {
-		delete(c.byName, k)
-	}
-	for i, r := range c.roles {
-		c.byName[nameKey(r.ID)] = i
-		c.byName[nameKey(r.Title)] = i
+		for k, i := range level {
+			if shared[k] {
+				delete(c.byName, k)
+			} else {
+				c.byName[k] = i
+			}
+		}
 	}
 	return c, nil
 }

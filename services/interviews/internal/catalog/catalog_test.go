@@ -204,4 +204,15 @@ func TestSharedAliasFindsNoRole(t *testing.T) {
 	if r, _ := c.Get("Alpha"); r.ID != "a" {
 		t.Fatalf("a title must win over another role's alias: Get(Alpha) = %q", r.ID)
 	}
+	// Two roles with one title: the title finds neither, the IDs still work.
+	c, err = Load(file(role("a"), role("b")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, ok := c.Get("Backend Engineer"); ok {
+		t.Fatalf("a title two roles share found %s", r.ID)
+	}
+	if r, ok := c.Get("b"); !ok || r.ID != "b" {
+		t.Fatalf("Get(b) = %q, %v", r.ID, ok)
+	}
 }

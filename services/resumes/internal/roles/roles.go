@@ -62,8 +62,13 @@ func (c *Client) Role(ctx context.Context, id string) (assess.Role, error) {
 		ID: r.GetId(), Title: r.GetTitle(), TitleAliases: r.GetTitleAliases(),
 		Required: r.GetRequiredSkills(), NiceToHave: r.GetNiceToHaveSkills(),
 	}
-	c.mu.Lock()
-	c.cache[id] = cached{role: role, until: now.Add(TTL)}
-	c.mu.Unlock()
+	// Only a role's own ID is cached: other spellings ("Backend Engineer")
+	// are resolved each time, so that the cache stays as small as the
+	// catalog however callers write roles.
+	if id == role.ID {
+		c.mu.Lock()
+		c.cache[id] = cached{role: role, until: now.Add(TTL)}
+		c.mu.Unlock()
+	}
 	return role, nil
 }
