@@ -152,6 +152,7 @@ func Handler(cfg Config, be api.Backends, log *slog.Logger, reg *prometheus.Regi
 			return nil, fmt.Errorf("trusted origin %q: %w", o, err)
 		}
 	}
+	be.Accounts = api.BatchAuthenticate(be.Accounts)
 	a := api.New(api.Config{
 		CookieSecure: cfg.CookieSecure, TrustProxyHeaders: cfg.TrustProxyHeaders,
 		TrustedOrigins: cfg.TrustedOrigins, MaxJSONBody: cfg.MaxJSONBody,

@@ -3,9 +3,14 @@ package apitest
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestPolicyIsVersionedAndFingerprinted(t *testing.T) {
@@ -276,5 +281,71 @@ func TestOpenAPIDocument(t *testing.T) {
 		if _, ok := doc.Paths[path][method]; !ok {
 			t.Errorf("openapi lacks %s %s", method, path)
 		}
+	}
+}
+
+// TestConcurrentRequestsSeeTheirOwnUser sends GET /me for many users at
+// once, so that the gateway's session lookups travel together in batches,
+// and checks that every answer is its own user's; a session logged out
+// meanwhile fails on every request sent after the logout returned.
+func TestConcurrentRequestsSeeTheirOwnUser(t *testing.T) {
+	const users = 8
+	type who struct {
+		cookies []*http.Cookie
+		email   string
+	}
+	var all []who
+	var gone *client
+	for i := range users {
+		c, a := signedIn(t)
+		all = append(all, who{c.http.Jar.Cookies(mustURL(t)), a.Email})
+		if i == 0 {
+			gone = c
+		}
+	}
+	var loggedOut atomic.Bool
+	errs := make(chan error, users*40)
+	var wg sync.WaitGroup
+	for g := range 4 * users {
+		wg.Go(func() {
+			hc := &http.Client{Timeout: 30 * time.Second}
+			for i := range 10 {
+				w := all[(g+i)%users]
+				after := loggedOut.Load()
+				req, _ := http.NewRequest("GET", platform.URL+"/api/v1/me", nil)
+				for _, ck := range w.cookies {
+					req.AddCookie(ck)
+				}
+				res, err := hc.Do(req)
+				if err != nil {
+					errs <- err
+					return
+				}
+				var me struct{ Email string }
+				_ = json.NewDecoder(res.Body).Decode(&me)
+				res.Body.Close()
+				first := w.email == all[0].email
+				switch {
+				case first && after:
+					if res.StatusCode != 401 {
+						errs <- fmt.Errorf("logged-out session answered %d", res.StatusCode)
+					}
+				case first && res.StatusCode == 401:
+					// raced with the logout
+				case res.StatusCode != 200:
+					errs <- fmt.Errorf("GET /me: %d", res.StatusCode)
+				case !strings.EqualFold(me.Email, w.email):
+					errs <- fmt.Errorf("a request of %s was answered with another user's profile", w.email)
+				}
+			}
+		})
+	}
+	time.Sleep(5 * time.Millisecond)
+	expectStatus(t, gone.call("DELETE", "/api/v1/sessions/current", nil), 204)
+	loggedOut.Store(true)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }

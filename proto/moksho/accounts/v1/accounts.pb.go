@@ -1052,6 +1052,142 @@ func (x *AuthenticateResponse) GetUser() *User {
 	return nil
 }
 
+// AuthenticateBatchRequest holds up to 256 tokens.
+type AuthenticateBatchRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SessionTokens []string               `protobuf:"bytes,1,rep,name=session_tokens,json=sessionTokens,proto3" json:"session_tokens,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AuthenticateBatchRequest) Reset() {
+	*x = AuthenticateBatchRequest{}
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[14]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AuthenticateBatchRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AuthenticateBatchRequest) ProtoMessage() {}
+
+func (x *AuthenticateBatchRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[14]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AuthenticateBatchRequest.ProtoReflect.Descriptor instead.
+func (*AuthenticateBatchRequest) Descriptor() ([]byte, []int) {
+	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{14}
+}
+
+func (x *AuthenticateBatchRequest) GetSessionTokens() []string {
+	if x != nil {
+		return x.SessionTokens
+	}
+	return nil
+}
+
+// AuthenticateBatchResponse answers each token, in the request's order.
+type AuthenticateBatchResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Results       []*AuthenticateResult  `protobuf:"bytes,1,rep,name=results,proto3" json:"results,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AuthenticateBatchResponse) Reset() {
+	*x = AuthenticateBatchResponse{}
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[15]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AuthenticateBatchResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AuthenticateBatchResponse) ProtoMessage() {}
+
+func (x *AuthenticateBatchResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[15]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AuthenticateBatchResponse.ProtoReflect.Descriptor instead.
+func (*AuthenticateBatchResponse) Descriptor() ([]byte, []int) {
+	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{15}
+}
+
+func (x *AuthenticateBatchResponse) GetResults() []*AuthenticateResult {
+	if x != nil {
+		return x.Results
+	}
+	return nil
+}
+
+// AuthenticateResult is one token's answer: its principal, or none when the
+// token names no live session.
+type AuthenticateResult struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Principal     *AuthenticateResponse  `protobuf:"bytes,1,opt,name=principal,proto3" json:"principal,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AuthenticateResult) Reset() {
+	*x = AuthenticateResult{}
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[16]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AuthenticateResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AuthenticateResult) ProtoMessage() {}
+
+func (x *AuthenticateResult) ProtoReflect() protoreflect.Message {
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[16]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AuthenticateResult.ProtoReflect.Descriptor instead.
+func (*AuthenticateResult) Descriptor() ([]byte, []int) {
+	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{16}
+}
+
+func (x *AuthenticateResult) GetPrincipal() *AuthenticateResponse {
+	if x != nil {
+		return x.Principal
+	}
+	return nil
+}
+
 // GetUserRequest names one user.
 type GetUserRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1062,7 +1198,7 @@ type GetUserRequest struct {
 
 func (x *GetUserRequest) Reset() {
 	*x = GetUserRequest{}
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[14]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1074,7 +1210,7 @@ func (x *GetUserRequest) String() string {
 func (*GetUserRequest) ProtoMessage() {}
 
 func (x *GetUserRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[14]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1087,7 +1223,7 @@ func (x *GetUserRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetUserRequest.ProtoReflect.Descriptor instead.
 func (*GetUserRequest) Descriptor() ([]byte, []int) {
-	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{14}
+	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *GetUserRequest) GetUserId() string {
@@ -1107,7 +1243,7 @@ type GetUserResponse struct {
 
 func (x *GetUserResponse) Reset() {
 	*x = GetUserResponse{}
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[15]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1119,7 +1255,7 @@ func (x *GetUserResponse) String() string {
 func (*GetUserResponse) ProtoMessage() {}
 
 func (x *GetUserResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[15]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1132,7 +1268,7 @@ func (x *GetUserResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetUserResponse.ProtoReflect.Descriptor instead.
 func (*GetUserResponse) Descriptor() ([]byte, []int) {
-	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{15}
+	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *GetUserResponse) GetUser() *User {
@@ -1152,7 +1288,7 @@ type GetUsersRequest struct {
 
 func (x *GetUsersRequest) Reset() {
 	*x = GetUsersRequest{}
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[16]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1164,7 +1300,7 @@ func (x *GetUsersRequest) String() string {
 func (*GetUsersRequest) ProtoMessage() {}
 
 func (x *GetUsersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[16]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1177,7 +1313,7 @@ func (x *GetUsersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetUsersRequest.ProtoReflect.Descriptor instead.
 func (*GetUsersRequest) Descriptor() ([]byte, []int) {
-	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{16}
+	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *GetUsersRequest) GetUserIds() []string {
@@ -1197,7 +1333,7 @@ type GetUsersResponse struct {
 
 func (x *GetUsersResponse) Reset() {
 	*x = GetUsersResponse{}
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[17]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1209,7 +1345,7 @@ func (x *GetUsersResponse) String() string {
 func (*GetUsersResponse) ProtoMessage() {}
 
 func (x *GetUsersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[17]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1222,7 +1358,7 @@ func (x *GetUsersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetUsersResponse.ProtoReflect.Descriptor instead.
 func (*GetUsersResponse) Descriptor() ([]byte, []int) {
-	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{17}
+	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *GetUsersResponse) GetUsers() []*User {
@@ -1244,7 +1380,7 @@ type UpdateProfileRequest struct {
 
 func (x *UpdateProfileRequest) Reset() {
 	*x = UpdateProfileRequest{}
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[18]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1256,7 +1392,7 @@ func (x *UpdateProfileRequest) String() string {
 func (*UpdateProfileRequest) ProtoMessage() {}
 
 func (x *UpdateProfileRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[18]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1269,7 +1405,7 @@ func (x *UpdateProfileRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateProfileRequest.ProtoReflect.Descriptor instead.
 func (*UpdateProfileRequest) Descriptor() ([]byte, []int) {
-	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{18}
+	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *UpdateProfileRequest) GetUserId() string {
@@ -1303,7 +1439,7 @@ type UpdateProfileResponse struct {
 
 func (x *UpdateProfileResponse) Reset() {
 	*x = UpdateProfileResponse{}
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[19]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1315,7 +1451,7 @@ func (x *UpdateProfileResponse) String() string {
 func (*UpdateProfileResponse) ProtoMessage() {}
 
 func (x *UpdateProfileResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[19]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1328,7 +1464,7 @@ func (x *UpdateProfileResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateProfileResponse.ProtoReflect.Descriptor instead.
 func (*UpdateProfileResponse) Descriptor() ([]byte, []int) {
-	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{19}
+	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *UpdateProfileResponse) GetUser() *User {
@@ -1350,7 +1486,7 @@ type ChangePasswordRequest struct {
 
 func (x *ChangePasswordRequest) Reset() {
 	*x = ChangePasswordRequest{}
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[20]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1362,7 +1498,7 @@ func (x *ChangePasswordRequest) String() string {
 func (*ChangePasswordRequest) ProtoMessage() {}
 
 func (x *ChangePasswordRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[20]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1375,7 +1511,7 @@ func (x *ChangePasswordRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangePasswordRequest.ProtoReflect.Descriptor instead.
 func (*ChangePasswordRequest) Descriptor() ([]byte, []int) {
-	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{20}
+	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *ChangePasswordRequest) GetUserId() string {
@@ -1410,7 +1546,7 @@ type ChangePasswordResponse struct {
 
 func (x *ChangePasswordResponse) Reset() {
 	*x = ChangePasswordResponse{}
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[21]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1422,7 +1558,7 @@ func (x *ChangePasswordResponse) String() string {
 func (*ChangePasswordResponse) ProtoMessage() {}
 
 func (x *ChangePasswordResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[21]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1435,7 +1571,7 @@ func (x *ChangePasswordResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ChangePasswordResponse.ProtoReflect.Descriptor instead.
 func (*ChangePasswordResponse) Descriptor() ([]byte, []int) {
-	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{21}
+	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *ChangePasswordResponse) GetSessionToken() string {
@@ -1462,7 +1598,7 @@ type GetPrivacySettingsRequest struct {
 
 func (x *GetPrivacySettingsRequest) Reset() {
 	*x = GetPrivacySettingsRequest{}
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[22]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1474,7 +1610,7 @@ func (x *GetPrivacySettingsRequest) String() string {
 func (*GetPrivacySettingsRequest) ProtoMessage() {}
 
 func (x *GetPrivacySettingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[22]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1487,7 +1623,7 @@ func (x *GetPrivacySettingsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPrivacySettingsRequest.ProtoReflect.Descriptor instead.
 func (*GetPrivacySettingsRequest) Descriptor() ([]byte, []int) {
-	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{22}
+	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *GetPrivacySettingsRequest) GetUserId() string {
@@ -1508,7 +1644,7 @@ type GetPrivacySettingsResponse struct {
 
 func (x *GetPrivacySettingsResponse) Reset() {
 	*x = GetPrivacySettingsResponse{}
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[23]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1520,7 +1656,7 @@ func (x *GetPrivacySettingsResponse) String() string {
 func (*GetPrivacySettingsResponse) ProtoMessage() {}
 
 func (x *GetPrivacySettingsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[23]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1533,7 +1669,7 @@ func (x *GetPrivacySettingsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetPrivacySettingsResponse.ProtoReflect.Descriptor instead.
 func (*GetPrivacySettingsResponse) Descriptor() ([]byte, []int) {
-	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{23}
+	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *GetPrivacySettingsResponse) GetSettings() *PrivacySettings {
@@ -1562,7 +1698,7 @@ type UpdatePrivacySettingsRequest struct {
 
 func (x *UpdatePrivacySettingsRequest) Reset() {
 	*x = UpdatePrivacySettingsRequest{}
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[24]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1574,7 +1710,7 @@ func (x *UpdatePrivacySettingsRequest) String() string {
 func (*UpdatePrivacySettingsRequest) ProtoMessage() {}
 
 func (x *UpdatePrivacySettingsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[24]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1587,7 +1723,7 @@ func (x *UpdatePrivacySettingsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdatePrivacySettingsRequest.ProtoReflect.Descriptor instead.
 func (*UpdatePrivacySettingsRequest) Descriptor() ([]byte, []int) {
-	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{24}
+	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *UpdatePrivacySettingsRequest) GetUserId() string {
@@ -1622,7 +1758,7 @@ type UpdatePrivacySettingsResponse struct {
 
 func (x *UpdatePrivacySettingsResponse) Reset() {
 	*x = UpdatePrivacySettingsResponse{}
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[25]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1634,7 +1770,7 @@ func (x *UpdatePrivacySettingsResponse) String() string {
 func (*UpdatePrivacySettingsResponse) ProtoMessage() {}
 
 func (x *UpdatePrivacySettingsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[25]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1647,7 +1783,7 @@ func (x *UpdatePrivacySettingsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdatePrivacySettingsResponse.ProtoReflect.Descriptor instead.
 func (*UpdatePrivacySettingsResponse) Descriptor() ([]byte, []int) {
-	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{25}
+	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *UpdatePrivacySettingsResponse) GetSettings() *PrivacySettings {
@@ -1676,7 +1812,7 @@ type AcceptPolicyRequest struct {
 
 func (x *AcceptPolicyRequest) Reset() {
 	*x = AcceptPolicyRequest{}
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[26]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1688,7 +1824,7 @@ func (x *AcceptPolicyRequest) String() string {
 func (*AcceptPolicyRequest) ProtoMessage() {}
 
 func (x *AcceptPolicyRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[26]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1701,7 +1837,7 @@ func (x *AcceptPolicyRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptPolicyRequest.ProtoReflect.Descriptor instead.
 func (*AcceptPolicyRequest) Descriptor() ([]byte, []int) {
-	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{26}
+	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *AcceptPolicyRequest) GetUserId() string {
@@ -1736,7 +1872,7 @@ type AcceptPolicyResponse struct {
 
 func (x *AcceptPolicyResponse) Reset() {
 	*x = AcceptPolicyResponse{}
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[27]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1748,7 +1884,7 @@ func (x *AcceptPolicyResponse) String() string {
 func (*AcceptPolicyResponse) ProtoMessage() {}
 
 func (x *AcceptPolicyResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[27]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1761,7 +1897,7 @@ func (x *AcceptPolicyResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AcceptPolicyResponse.ProtoReflect.Descriptor instead.
 func (*AcceptPolicyResponse) Descriptor() ([]byte, []int) {
-	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{27}
+	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *AcceptPolicyResponse) GetSettings() *PrivacySettings {
@@ -1788,7 +1924,7 @@ type WithdrawConsentRequest struct {
 
 func (x *WithdrawConsentRequest) Reset() {
 	*x = WithdrawConsentRequest{}
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[28]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1800,7 +1936,7 @@ func (x *WithdrawConsentRequest) String() string {
 func (*WithdrawConsentRequest) ProtoMessage() {}
 
 func (x *WithdrawConsentRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[28]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1813,7 +1949,7 @@ func (x *WithdrawConsentRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawConsentRequest.ProtoReflect.Descriptor instead.
 func (*WithdrawConsentRequest) Descriptor() ([]byte, []int) {
-	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{28}
+	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *WithdrawConsentRequest) GetUserId() string {
@@ -1834,7 +1970,7 @@ type WithdrawConsentResponse struct {
 
 func (x *WithdrawConsentResponse) Reset() {
 	*x = WithdrawConsentResponse{}
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[29]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1846,7 +1982,7 @@ func (x *WithdrawConsentResponse) String() string {
 func (*WithdrawConsentResponse) ProtoMessage() {}
 
 func (x *WithdrawConsentResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[29]
+	mi := &file_moksho_accounts_v1_accounts_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1859,7 +1995,7 @@ func (x *WithdrawConsentResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WithdrawConsentResponse.ProtoReflect.Descriptor instead.
 func (*WithdrawConsentResponse) Descriptor() ([]byte, []int) {
-	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{29}
+	return file_moksho_accounts_v1_accounts_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *WithdrawConsentResponse) GetSettings() *PrivacySettings {
@@ -1947,7 +2083,13 @@ const file_moksho_accounts_v1_accounts_proto_rawDesc = "" +
 	"\n" +
 	"session_id\x18\x04 \x01(\tR\tsessionId\x12%\n" +
 	"\x0epolicy_current\x18\x05 \x01(\bR\rpolicyCurrent\x12,\n" +
-	"\x04user\x18\x06 \x01(\v2\x18.moksho.accounts.v1.UserR\x04user\")\n" +
+	"\x04user\x18\x06 \x01(\v2\x18.moksho.accounts.v1.UserR\x04user\"A\n" +
+	"\x18AuthenticateBatchRequest\x12%\n" +
+	"\x0esession_tokens\x18\x01 \x03(\tR\rsessionTokens\"]\n" +
+	"\x19AuthenticateBatchResponse\x12@\n" +
+	"\aresults\x18\x01 \x03(\v2&.moksho.accounts.v1.AuthenticateResultR\aresults\"\\\n" +
+	"\x12AuthenticateResult\x12F\n" +
+	"\tprincipal\x18\x01 \x01(\v2(.moksho.accounts.v1.AuthenticateResponseR\tprincipal\")\n" +
 	"\x0eGetUserRequest\x12\x17\n" +
 	"\auser_id\x18\x01 \x01(\tR\x06userId\"?\n" +
 	"\x0fGetUserResponse\x12,\n" +
@@ -2008,14 +2150,15 @@ const file_moksho_accounts_v1_accounts_proto_rawDesc = "" +
 	"\x18CONSENT_KIND_UNSPECIFIED\x10\x00\x12\x1f\n" +
 	"\x1bCONSENT_KIND_PRIVACY_POLICY\x10\x01\x12%\n" +
 	"!CONSENT_KIND_RECRUITER_VISIBILITY\x10\x02\x12%\n" +
-	"!CONSENT_KIND_DO_NOT_SELL_OR_SHARE\x10\x032\x80\n" +
+	"!CONSENT_KIND_DO_NOT_SELL_OR_SHARE\x10\x032\xf2\n" +
 	"\n" +
 	"\x0fAccountsService\x12X\n" +
 	"\tGetPolicy\x12$.moksho.accounts.v1.GetPolicyRequest\x1a%.moksho.accounts.v1.GetPolicyResponse\x12U\n" +
 	"\bRegister\x12#.moksho.accounts.v1.RegisterRequest\x1a$.moksho.accounts.v1.RegisterResponse\x12L\n" +
 	"\x05Login\x12 .moksho.accounts.v1.LoginRequest\x1a!.moksho.accounts.v1.LoginResponse\x12O\n" +
 	"\x06Logout\x12!.moksho.accounts.v1.LogoutRequest\x1a\".moksho.accounts.v1.LogoutResponse\x12a\n" +
-	"\fAuthenticate\x12'.moksho.accounts.v1.AuthenticateRequest\x1a(.moksho.accounts.v1.AuthenticateResponse\x12R\n" +
+	"\fAuthenticate\x12'.moksho.accounts.v1.AuthenticateRequest\x1a(.moksho.accounts.v1.AuthenticateResponse\x12p\n" +
+	"\x11AuthenticateBatch\x12,.moksho.accounts.v1.AuthenticateBatchRequest\x1a-.moksho.accounts.v1.AuthenticateBatchResponse\x12R\n" +
 	"\aGetUser\x12\".moksho.accounts.v1.GetUserRequest\x1a#.moksho.accounts.v1.GetUserResponse\x12U\n" +
 	"\bGetUsers\x12#.moksho.accounts.v1.GetUsersRequest\x1a$.moksho.accounts.v1.GetUsersResponse\x12d\n" +
 	"\rUpdateProfile\x12(.moksho.accounts.v1.UpdateProfileRequest\x1a).moksho.accounts.v1.UpdateProfileResponse\x12g\n" +
@@ -2039,7 +2182,7 @@ func file_moksho_accounts_v1_accounts_proto_rawDescGZIP() []byte {
 }
 
 var file_moksho_accounts_v1_accounts_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_moksho_accounts_v1_accounts_proto_msgTypes = make([]protoimpl.MessageInfo, 30)
+var file_moksho_accounts_v1_accounts_proto_msgTypes = make([]protoimpl.MessageInfo, 33)
 var file_moksho_accounts_v1_accounts_proto_goTypes = []any{
 	(Role)(0),                             // 0: moksho.accounts.v1.Role
 	(ConsentKind)(0),                      // 1: moksho.accounts.v1.ConsentKind
@@ -2057,81 +2200,88 @@ var file_moksho_accounts_v1_accounts_proto_goTypes = []any{
 	(*LogoutResponse)(nil),                // 13: moksho.accounts.v1.LogoutResponse
 	(*AuthenticateRequest)(nil),           // 14: moksho.accounts.v1.AuthenticateRequest
 	(*AuthenticateResponse)(nil),          // 15: moksho.accounts.v1.AuthenticateResponse
-	(*GetUserRequest)(nil),                // 16: moksho.accounts.v1.GetUserRequest
-	(*GetUserResponse)(nil),               // 17: moksho.accounts.v1.GetUserResponse
-	(*GetUsersRequest)(nil),               // 18: moksho.accounts.v1.GetUsersRequest
-	(*GetUsersResponse)(nil),              // 19: moksho.accounts.v1.GetUsersResponse
-	(*UpdateProfileRequest)(nil),          // 20: moksho.accounts.v1.UpdateProfileRequest
-	(*UpdateProfileResponse)(nil),         // 21: moksho.accounts.v1.UpdateProfileResponse
-	(*ChangePasswordRequest)(nil),         // 22: moksho.accounts.v1.ChangePasswordRequest
-	(*ChangePasswordResponse)(nil),        // 23: moksho.accounts.v1.ChangePasswordResponse
-	(*GetPrivacySettingsRequest)(nil),     // 24: moksho.accounts.v1.GetPrivacySettingsRequest
-	(*GetPrivacySettingsResponse)(nil),    // 25: moksho.accounts.v1.GetPrivacySettingsResponse
-	(*UpdatePrivacySettingsRequest)(nil),  // 26: moksho.accounts.v1.UpdatePrivacySettingsRequest
-	(*UpdatePrivacySettingsResponse)(nil), // 27: moksho.accounts.v1.UpdatePrivacySettingsResponse
-	(*AcceptPolicyRequest)(nil),           // 28: moksho.accounts.v1.AcceptPolicyRequest
-	(*AcceptPolicyResponse)(nil),          // 29: moksho.accounts.v1.AcceptPolicyResponse
-	(*WithdrawConsentRequest)(nil),        // 30: moksho.accounts.v1.WithdrawConsentRequest
-	(*WithdrawConsentResponse)(nil),       // 31: moksho.accounts.v1.WithdrawConsentResponse
-	(*timestamppb.Timestamp)(nil),         // 32: google.protobuf.Timestamp
+	(*AuthenticateBatchRequest)(nil),      // 16: moksho.accounts.v1.AuthenticateBatchRequest
+	(*AuthenticateBatchResponse)(nil),     // 17: moksho.accounts.v1.AuthenticateBatchResponse
+	(*AuthenticateResult)(nil),            // 18: moksho.accounts.v1.AuthenticateResult
+	(*GetUserRequest)(nil),                // 19: moksho.accounts.v1.GetUserRequest
+	(*GetUserResponse)(nil),               // 20: moksho.accounts.v1.GetUserResponse
+	(*GetUsersRequest)(nil),               // 21: moksho.accounts.v1.GetUsersRequest
+	(*GetUsersResponse)(nil),              // 22: moksho.accounts.v1.GetUsersResponse
+	(*UpdateProfileRequest)(nil),          // 23: moksho.accounts.v1.UpdateProfileRequest
+	(*UpdateProfileResponse)(nil),         // 24: moksho.accounts.v1.UpdateProfileResponse
+	(*ChangePasswordRequest)(nil),         // 25: moksho.accounts.v1.ChangePasswordRequest
+	(*ChangePasswordResponse)(nil),        // 26: moksho.accounts.v1.ChangePasswordResponse
+	(*GetPrivacySettingsRequest)(nil),     // 27: moksho.accounts.v1.GetPrivacySettingsRequest
+	(*GetPrivacySettingsResponse)(nil),    // 28: moksho.accounts.v1.GetPrivacySettingsResponse
+	(*UpdatePrivacySettingsRequest)(nil),  // 29: moksho.accounts.v1.UpdatePrivacySettingsRequest
+	(*UpdatePrivacySettingsResponse)(nil), // 30: moksho.accounts.v1.UpdatePrivacySettingsResponse
+	(*AcceptPolicyRequest)(nil),           // 31: moksho.accounts.v1.AcceptPolicyRequest
+	(*AcceptPolicyResponse)(nil),          // 32: moksho.accounts.v1.AcceptPolicyResponse
+	(*WithdrawConsentRequest)(nil),        // 33: moksho.accounts.v1.WithdrawConsentRequest
+	(*WithdrawConsentResponse)(nil),       // 34: moksho.accounts.v1.WithdrawConsentResponse
+	(*timestamppb.Timestamp)(nil),         // 35: google.protobuf.Timestamp
 }
 var file_moksho_accounts_v1_accounts_proto_depIdxs = []int32{
 	0,  // 0: moksho.accounts.v1.User.role:type_name -> moksho.accounts.v1.Role
-	32, // 1: moksho.accounts.v1.User.created_at:type_name -> google.protobuf.Timestamp
-	32, // 2: moksho.accounts.v1.User.updated_at:type_name -> google.protobuf.Timestamp
-	32, // 3: moksho.accounts.v1.Policy.effective_at:type_name -> google.protobuf.Timestamp
+	35, // 1: moksho.accounts.v1.User.created_at:type_name -> google.protobuf.Timestamp
+	35, // 2: moksho.accounts.v1.User.updated_at:type_name -> google.protobuf.Timestamp
+	35, // 3: moksho.accounts.v1.Policy.effective_at:type_name -> google.protobuf.Timestamp
 	1,  // 4: moksho.accounts.v1.Consent.kind:type_name -> moksho.accounts.v1.ConsentKind
-	32, // 5: moksho.accounts.v1.Consent.occurred_at:type_name -> google.protobuf.Timestamp
+	35, // 5: moksho.accounts.v1.Consent.occurred_at:type_name -> google.protobuf.Timestamp
 	3,  // 6: moksho.accounts.v1.GetPolicyResponse.policy:type_name -> moksho.accounts.v1.Policy
 	0,  // 7: moksho.accounts.v1.RegisterRequest.role:type_name -> moksho.accounts.v1.Role
 	2,  // 8: moksho.accounts.v1.RegisterResponse.user:type_name -> moksho.accounts.v1.User
 	2,  // 9: moksho.accounts.v1.LoginResponse.user:type_name -> moksho.accounts.v1.User
-	32, // 10: moksho.accounts.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
+	35, // 10: moksho.accounts.v1.LoginResponse.expires_at:type_name -> google.protobuf.Timestamp
 	0,  // 11: moksho.accounts.v1.AuthenticateResponse.role:type_name -> moksho.accounts.v1.Role
 	2,  // 12: moksho.accounts.v1.AuthenticateResponse.user:type_name -> moksho.accounts.v1.User
-	2,  // 13: moksho.accounts.v1.GetUserResponse.user:type_name -> moksho.accounts.v1.User
-	2,  // 14: moksho.accounts.v1.GetUsersResponse.users:type_name -> moksho.accounts.v1.User
-	2,  // 15: moksho.accounts.v1.UpdateProfileResponse.user:type_name -> moksho.accounts.v1.User
-	32, // 16: moksho.accounts.v1.ChangePasswordResponse.expires_at:type_name -> google.protobuf.Timestamp
-	5,  // 17: moksho.accounts.v1.GetPrivacySettingsResponse.settings:type_name -> moksho.accounts.v1.PrivacySettings
-	4,  // 18: moksho.accounts.v1.GetPrivacySettingsResponse.history:type_name -> moksho.accounts.v1.Consent
-	5,  // 19: moksho.accounts.v1.UpdatePrivacySettingsResponse.settings:type_name -> moksho.accounts.v1.PrivacySettings
-	4,  // 20: moksho.accounts.v1.UpdatePrivacySettingsResponse.history:type_name -> moksho.accounts.v1.Consent
-	5,  // 21: moksho.accounts.v1.AcceptPolicyResponse.settings:type_name -> moksho.accounts.v1.PrivacySettings
-	4,  // 22: moksho.accounts.v1.AcceptPolicyResponse.history:type_name -> moksho.accounts.v1.Consent
-	5,  // 23: moksho.accounts.v1.WithdrawConsentResponse.settings:type_name -> moksho.accounts.v1.PrivacySettings
-	4,  // 24: moksho.accounts.v1.WithdrawConsentResponse.history:type_name -> moksho.accounts.v1.Consent
-	6,  // 25: moksho.accounts.v1.AccountsService.GetPolicy:input_type -> moksho.accounts.v1.GetPolicyRequest
-	8,  // 26: moksho.accounts.v1.AccountsService.Register:input_type -> moksho.accounts.v1.RegisterRequest
-	10, // 27: moksho.accounts.v1.AccountsService.Login:input_type -> moksho.accounts.v1.LoginRequest
-	12, // 28: moksho.accounts.v1.AccountsService.Logout:input_type -> moksho.accounts.v1.LogoutRequest
-	14, // 29: moksho.accounts.v1.AccountsService.Authenticate:input_type -> moksho.accounts.v1.AuthenticateRequest
-	16, // 30: moksho.accounts.v1.AccountsService.GetUser:input_type -> moksho.accounts.v1.GetUserRequest
-	18, // 31: moksho.accounts.v1.AccountsService.GetUsers:input_type -> moksho.accounts.v1.GetUsersRequest
-	20, // 32: moksho.accounts.v1.AccountsService.UpdateProfile:input_type -> moksho.accounts.v1.UpdateProfileRequest
-	22, // 33: moksho.accounts.v1.AccountsService.ChangePassword:input_type -> moksho.accounts.v1.ChangePasswordRequest
-	24, // 34: moksho.accounts.v1.AccountsService.GetPrivacySettings:input_type -> moksho.accounts.v1.GetPrivacySettingsRequest
-	26, // 35: moksho.accounts.v1.AccountsService.UpdatePrivacySettings:input_type -> moksho.accounts.v1.UpdatePrivacySettingsRequest
-	28, // 36: moksho.accounts.v1.AccountsService.AcceptPolicy:input_type -> moksho.accounts.v1.AcceptPolicyRequest
-	30, // 37: moksho.accounts.v1.AccountsService.WithdrawConsent:input_type -> moksho.accounts.v1.WithdrawConsentRequest
-	7,  // 38: moksho.accounts.v1.AccountsService.GetPolicy:output_type -> moksho.accounts.v1.GetPolicyResponse
-	9,  // 39: moksho.accounts.v1.AccountsService.Register:output_type -> moksho.accounts.v1.RegisterResponse
-	11, // 40: moksho.accounts.v1.AccountsService.Login:output_type -> moksho.accounts.v1.LoginResponse
-	13, // 41: moksho.accounts.v1.AccountsService.Logout:output_type -> moksho.accounts.v1.LogoutResponse
-	15, // 42: moksho.accounts.v1.AccountsService.Authenticate:output_type -> moksho.accounts.v1.AuthenticateResponse
-	17, // 43: moksho.accounts.v1.AccountsService.GetUser:output_type -> moksho.accounts.v1.GetUserResponse
-	19, // 44: moksho.accounts.v1.AccountsService.GetUsers:output_type -> moksho.accounts.v1.GetUsersResponse
-	21, // 45: moksho.accounts.v1.AccountsService.UpdateProfile:output_type -> moksho.accounts.v1.UpdateProfileResponse
-	23, // 46: moksho.accounts.v1.AccountsService.ChangePassword:output_type -> moksho.accounts.v1.ChangePasswordResponse
-	25, // 47: moksho.accounts.v1.AccountsService.GetPrivacySettings:output_type -> moksho.accounts.v1.GetPrivacySettingsResponse
-	27, // 48: moksho.accounts.v1.AccountsService.UpdatePrivacySettings:output_type -> moksho.accounts.v1.UpdatePrivacySettingsResponse
-	29, // 49: moksho.accounts.v1.AccountsService.AcceptPolicy:output_type -> moksho.accounts.v1.AcceptPolicyResponse
-	31, // 50: moksho.accounts.v1.AccountsService.WithdrawConsent:output_type -> moksho.accounts.v1.WithdrawConsentResponse
-	38, // [38:51] is the sub-list for method output_type
-	25, // [25:38] is the sub-list for method input_type
-	25, // [25:25] is the sub-list for extension type_name
-	25, // [25:25] is the sub-list for extension extendee
-	0,  // [0:25] is the sub-list for field type_name
+	18, // 13: moksho.accounts.v1.AuthenticateBatchResponse.results:type_name -> moksho.accounts.v1.AuthenticateResult
+	15, // 14: moksho.accounts.v1.AuthenticateResult.principal:type_name -> moksho.accounts.v1.AuthenticateResponse
+	2,  // 15: moksho.accounts.v1.GetUserResponse.user:type_name -> moksho.accounts.v1.User
+	2,  // 16: moksho.accounts.v1.GetUsersResponse.users:type_name -> moksho.accounts.v1.User
+	2,  // 17: moksho.accounts.v1.UpdateProfileResponse.user:type_name -> moksho.accounts.v1.User
+	35, // 18: moksho.accounts.v1.ChangePasswordResponse.expires_at:type_name -> google.protobuf.Timestamp
+	5,  // 19: moksho.accounts.v1.GetPrivacySettingsResponse.settings:type_name -> moksho.accounts.v1.PrivacySettings
+	4,  // 20: moksho.accounts.v1.GetPrivacySettingsResponse.history:type_name -> moksho.accounts.v1.Consent
+	5,  // 21: moksho.accounts.v1.UpdatePrivacySettingsResponse.settings:type_name -> moksho.accounts.v1.PrivacySettings
+	4,  // 22: moksho.accounts.v1.UpdatePrivacySettingsResponse.history:type_name -> moksho.accounts.v1.Consent
+	5,  // 23: moksho.accounts.v1.AcceptPolicyResponse.settings:type_name -> moksho.accounts.v1.PrivacySettings
+	4,  // 24: moksho.accounts.v1.AcceptPolicyResponse.history:type_name -> moksho.accounts.v1.Consent
+	5,  // 25: moksho.accounts.v1.WithdrawConsentResponse.settings:type_name -> moksho.accounts.v1.PrivacySettings
+	4,  // 26: moksho.accounts.v1.WithdrawConsentResponse.history:type_name -> moksho.accounts.v1.Consent
+	6,  // 27: moksho.accounts.v1.AccountsService.GetPolicy:input_type -> moksho.accounts.v1.GetPolicyRequest
+	8,  // 28: moksho.accounts.v1.AccountsService.Register:input_type -> moksho.accounts.v1.RegisterRequest
+	10, // 29: moksho.accounts.v1.AccountsService.Login:input_type -> moksho.accounts.v1.LoginRequest
+	12, // 30: moksho.accounts.v1.AccountsService.Logout:input_type -> moksho.accounts.v1.LogoutRequest
+	14, // 31: moksho.accounts.v1.AccountsService.Authenticate:input_type -> moksho.accounts.v1.AuthenticateRequest
+	16, // 32: moksho.accounts.v1.AccountsService.AuthenticateBatch:input_type -> moksho.accounts.v1.AuthenticateBatchRequest
+	19, // 33: moksho.accounts.v1.AccountsService.GetUser:input_type -> moksho.accounts.v1.GetUserRequest
+	21, // 34: moksho.accounts.v1.AccountsService.GetUsers:input_type -> moksho.accounts.v1.GetUsersRequest
+	23, // 35: moksho.accounts.v1.AccountsService.UpdateProfile:input_type -> moksho.accounts.v1.UpdateProfileRequest
+	25, // 36: moksho.accounts.v1.AccountsService.ChangePassword:input_type -> moksho.accounts.v1.ChangePasswordRequest
+	27, // 37: moksho.accounts.v1.AccountsService.GetPrivacySettings:input_type -> moksho.accounts.v1.GetPrivacySettingsRequest
+	29, // 38: moksho.accounts.v1.AccountsService.UpdatePrivacySettings:input_type -> moksho.accounts.v1.UpdatePrivacySettingsRequest
+	31, // 39: moksho.accounts.v1.AccountsService.AcceptPolicy:input_type -> moksho.accounts.v1.AcceptPolicyRequest
+	33, // 40: moksho.accounts.v1.AccountsService.WithdrawConsent:input_type -> moksho.accounts.v1.WithdrawConsentRequest
+	7,  // 41: moksho.accounts.v1.AccountsService.GetPolicy:output_type -> moksho.accounts.v1.GetPolicyResponse
+	9,  // 42: moksho.accounts.v1.AccountsService.Register:output_type -> moksho.accounts.v1.RegisterResponse
+	11, // 43: moksho.accounts.v1.AccountsService.Login:output_type -> moksho.accounts.v1.LoginResponse
+	13, // 44: moksho.accounts.v1.AccountsService.Logout:output_type -> moksho.accounts.v1.LogoutResponse
+	15, // 45: moksho.accounts.v1.AccountsService.Authenticate:output_type -> moksho.accounts.v1.AuthenticateResponse
+	17, // 46: moksho.accounts.v1.AccountsService.AuthenticateBatch:output_type -> moksho.accounts.v1.AuthenticateBatchResponse
+	20, // 47: moksho.accounts.v1.AccountsService.GetUser:output_type -> moksho.accounts.v1.GetUserResponse
+	22, // 48: moksho.accounts.v1.AccountsService.GetUsers:output_type -> moksho.accounts.v1.GetUsersResponse
+	24, // 49: moksho.accounts.v1.AccountsService.UpdateProfile:output_type -> moksho.accounts.v1.UpdateProfileResponse
+	26, // 50: moksho.accounts.v1.AccountsService.ChangePassword:output_type -> moksho.accounts.v1.ChangePasswordResponse
+	28, // 51: moksho.accounts.v1.AccountsService.GetPrivacySettings:output_type -> moksho.accounts.v1.GetPrivacySettingsResponse
+	30, // 52: moksho.accounts.v1.AccountsService.UpdatePrivacySettings:output_type -> moksho.accounts.v1.UpdatePrivacySettingsResponse
+	32, // 53: moksho.accounts.v1.AccountsService.AcceptPolicy:output_type -> moksho.accounts.v1.AcceptPolicyResponse
+	34, // 54: moksho.accounts.v1.AccountsService.WithdrawConsent:output_type -> moksho.accounts.v1.WithdrawConsentResponse
+	41, // [41:55] is the sub-list for method output_type
+	27, // [27:41] is the sub-list for method input_type
+	27, // [27:27] is the sub-list for extension type_name
+	27, // [27:27] is the sub-list for extension extendee
+	0,  // [0:27] is the sub-list for field type_name
 }
 
 func init() { file_moksho_accounts_v1_accounts_proto_init() }
@@ -2139,15 +2289,15 @@ func file_moksho_accounts_v1_accounts_proto_init() {
 	if File_moksho_accounts_v1_accounts_proto != nil {
 		return
 	}
-	file_moksho_accounts_v1_accounts_proto_msgTypes[18].OneofWrappers = []any{}
-	file_moksho_accounts_v1_accounts_proto_msgTypes[24].OneofWrappers = []any{}
+	file_moksho_accounts_v1_accounts_proto_msgTypes[21].OneofWrappers = []any{}
+	file_moksho_accounts_v1_accounts_proto_msgTypes[27].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_moksho_accounts_v1_accounts_proto_rawDesc), len(file_moksho_accounts_v1_accounts_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   30,
+			NumMessages:   33,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -24,6 +24,7 @@ const (
 	AccountsService_Login_FullMethodName                 = "/moksho.accounts.v1.AccountsService/Login"
 	AccountsService_Logout_FullMethodName                = "/moksho.accounts.v1.AccountsService/Logout"
 	AccountsService_Authenticate_FullMethodName          = "/moksho.accounts.v1.AccountsService/Authenticate"
+	AccountsService_AuthenticateBatch_FullMethodName     = "/moksho.accounts.v1.AccountsService/AuthenticateBatch"
 	AccountsService_GetUser_FullMethodName               = "/moksho.accounts.v1.AccountsService/GetUser"
 	AccountsService_GetUsers_FullMethodName              = "/moksho.accounts.v1.AccountsService/GetUsers"
 	AccountsService_UpdateProfile_FullMethodName         = "/moksho.accounts.v1.AccountsService/UpdateProfile"
@@ -52,6 +53,10 @@ type AccountsServiceClient interface {
 	Logout(ctx context.Context, in *LogoutRequest, opts ...grpc.CallOption) (*LogoutResponse, error)
 	// Authenticate resolves a session token to its user, refreshing idle time.
 	Authenticate(ctx context.Context, in *AuthenticateRequest, opts ...grpc.CallOption) (*AuthenticateResponse, error)
+	// AuthenticateBatch resolves several tokens in one call: a gateway under
+	// load sends the tokens of concurrent requests together. Each token is
+	// read after the call arrives, exactly as Authenticate would.
+	AuthenticateBatch(ctx context.Context, in *AuthenticateBatchRequest, opts ...grpc.CallOption) (*AuthenticateBatchResponse, error)
 	// GetUser returns one user's profile.
 	GetUser(ctx context.Context, in *GetUserRequest, opts ...grpc.CallOption) (*GetUserResponse, error)
 	// GetUsers returns several users' profiles in one call.
@@ -122,6 +127,16 @@ func (c *accountsServiceClient) Authenticate(ctx context.Context, in *Authentica
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(AuthenticateResponse)
 	err := c.cc.Invoke(ctx, AccountsService_Authenticate_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *accountsServiceClient) AuthenticateBatch(ctx context.Context, in *AuthenticateBatchRequest, opts ...grpc.CallOption) (*AuthenticateBatchResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AuthenticateBatchResponse)
+	err := c.cc.Invoke(ctx, AccountsService_AuthenticateBatch_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -226,6 +241,10 @@ type AccountsServiceServer interface {
 	Logout(context.Context, *LogoutRequest) (*LogoutResponse, error)
 	// Authenticate resolves a session token to its user, refreshing idle time.
 	Authenticate(context.Context, *AuthenticateRequest) (*AuthenticateResponse, error)
+	// AuthenticateBatch resolves several tokens in one call: a gateway under
+	// load sends the tokens of concurrent requests together. Each token is
+	// read after the call arrives, exactly as Authenticate would.
+	AuthenticateBatch(context.Context, *AuthenticateBatchRequest) (*AuthenticateBatchResponse, error)
 	// GetUser returns one user's profile.
 	GetUser(context.Context, *GetUserRequest) (*GetUserResponse, error)
 	// GetUsers returns several users' profiles in one call.
@@ -266,6 +285,9 @@ func (UnimplementedAccountsServiceServer) Logout(context.Context, *LogoutRequest
 }
 func (UnimplementedAccountsServiceServer) Authenticate(context.Context, *AuthenticateRequest) (*AuthenticateResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Authenticate not implemented")
+}
+func (UnimplementedAccountsServiceServer) AuthenticateBatch(context.Context, *AuthenticateBatchRequest) (*AuthenticateBatchResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AuthenticateBatch not implemented")
 }
 func (UnimplementedAccountsServiceServer) GetUser(context.Context, *GetUserRequest) (*GetUserResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetUser not implemented")
@@ -398,6 +420,24 @@ func _AccountsService_Authenticate_Handler(srv interface{}, ctx context.Context,
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(AccountsServiceServer).Authenticate(ctx, req.(*AuthenticateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _AccountsService_AuthenticateBatch_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AuthenticateBatchRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(AccountsServiceServer).AuthenticateBatch(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: AccountsService_AuthenticateBatch_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(AccountsServiceServer).AuthenticateBatch(ctx, req.(*AuthenticateBatchRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -572,6 +612,10 @@ var AccountsService_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Authenticate",
 			Handler:    _AccountsService_Authenticate_Handler,
+		},
+		{
+			MethodName: "AuthenticateBatch",
+			Handler:    _AccountsService_AuthenticateBatch_Handler,
 		},
 		{
 			MethodName: "GetUser",

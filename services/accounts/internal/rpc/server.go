@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
@@ -78,10 +79,48 @@ func (s *Server) Authenticate(ctx context.Context, req *accountsv1.AuthenticateR
 	if err != nil {
 		return nil, s.toStatus(ctx, err)
 	}
+	return principalToProto(p), nil
+}
+
+// maxAuthenticateBatch bounds the tokens of one AuthenticateBatch call.
+const maxAuthenticateBatch = 256
+
+// AuthenticateBatch implements accountsv1.AccountsServiceServer. The
+// tokens are resolved concurrently, so that the store reads them in as few
+// queries as it can; a token with no live session gets an empty result.
+func (s *Server) AuthenticateBatch(ctx context.Context, req *accountsv1.AuthenticateBatchRequest) (*accountsv1.AuthenticateBatchResponse, error) {
+	tokens := req.GetSessionTokens()
+	if len(tokens) > maxAuthenticateBatch {
+		return nil, status.Errorf(codes.InvalidArgument, "at most %d tokens per call", maxAuthenticateBatch)
+	}
+	results := make([]*accountsv1.AuthenticateResult, len(tokens))
+	errs := make([]error, len(tokens))
+	var wg sync.WaitGroup
+	for i, tok := range tokens {
+		wg.Go(func() {
+			p, err := s.svc.Authenticate(ctx, tok)
+			switch {
+			case errors.Is(err, app.ErrNoSession):
+				results[i] = &accountsv1.AuthenticateResult{}
+			case err != nil:
+				errs[i] = err
+			default:
+				results[i] = &accountsv1.AuthenticateResult{Principal: principalToProto(p)}
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, s.toStatus(ctx, err)
+	}
+	return &accountsv1.AuthenticateBatchResponse{Results: results}, nil
+}
+
+func principalToProto(p app.Principal) *accountsv1.AuthenticateResponse {
 	return &accountsv1.AuthenticateResponse{
 		UserId: p.UserID, Role: app.RoleToProto(p.Role), OrganizationId: p.OrgID,
 		SessionId: p.SessionID, PolicyCurrent: p.PolicyCurrent, User: userToProto(p.User),
-	}, nil
+	}
 }
 
 // GetUser implements accountsv1.AccountsServiceServer.
