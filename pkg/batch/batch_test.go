@@ -194,22 +194,6 @@ func TestCallerThatGivesUpDoesNotCancelOthers(t *testing.T) {
 	}
 }
 
-func TestWaitingCallerReturnsWhenItsContextEnds(t *testing.T) {
-	gate := make(chan struct{})
-	defer close(gate)
-	l := batch.New(func(ctx context.Context, keys []int) (map[int]int, error) {
-		<-gate
-		return square(ctx, keys)
-	}, batch.Options{Concurrency: 1})
-	go func() { _, _, _ = l.Load(context.Background(), 1) }()
-	time.Sleep(10 * time.Millisecond)
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
-	if _, _, err := l.Load(ctx, 2); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want deadline exceeded", err)
-	}
-}
-
 func TestFetchTimeout(t *testing.T) {
 	l := batch.New(func(ctx context.Context, keys []int) (map[int]int, error) {
 		<-ctx.Done()
@@ -277,21 +261,27 @@ func TestPanickingFetchIsAnErrorAndTheLoaderGoesOn(t *testing.T) {
 	}
 }
 
-func TestFirstCallerReturnsWhenItsContextEnds(t *testing.T) {
+// TestCallersReturnWhenTheirContextEnds: both the caller whose lookup
+// started the fetch and one queued behind it stop waiting when their own
+// context ends, while the fetch is still stuck.
+func TestCallersReturnWhenTheirContextEnds(t *testing.T) {
 	gate := make(chan struct{})
 	defer close(gate)
 	l := batch.New(func(ctx context.Context, keys []int) (map[int]int, error) {
 		<-gate
 		return square(ctx, keys)
 	}, batch.Options{Concurrency: 1})
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	if _, _, err := l.Load(ctx, 1); !errors.Is(err, context.DeadlineExceeded) {
-		t.Fatalf("err = %v, want deadline exceeded", err)
-	}
-	if d := time.Since(start); d > time.Second {
-		t.Fatalf("returned after %s, not when its context ended", d)
+	for _, key := range []int{1, 2} { // 1 starts the fetch, 2 queues behind it
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+		start := time.Now()
+		_, _, err := l.Load(ctx, key)
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("Load(%d): err = %v, want deadline exceeded", key, err)
+		}
+		if d := time.Since(start); d > time.Second {
+			t.Fatalf("Load(%d) returned after %s, not when its context ended", key, d)
+		}
 	}
 }
 

@@ -7,9 +7,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/moksho/platform/services/resumes/internal/assess"
 	"github.com/moksho/platform/services/resumes/internal/extract"
 	"github.com/moksho/platform/services/resumes/internal/redact"
 	"github.com/moksho/platform/services/resumes/internal/skills"
@@ -86,22 +84,7 @@ func TestQualityBlind(t *testing.T) {
 			}
 			sort.Strings(extra)
 
-			type scored struct {
-				id    string
-				score int
-			}
-			var ranking []scored
-			for _, r := range roles {
-				res := assess.Assess(tax, assess.Input{Text: doc.Text, Pages: doc.Pages, Role: r, Now: time.Now()})
-				ranking = append(ranking, scored{r.ID, res.FitScore})
-			}
-			sort.SliceStable(ranking, func(i, j int) bool { return ranking[i].score > ranking[j].score })
-			rank := 0
-			for i, s := range ranking {
-				if s.id == l.Role {
-					rank = i + 1
-				}
-			}
+			ranking, rank := rankRoles(tax, roles, doc, l.Role)
 			if rank == 1 {
 				firsts++
 			}

@@ -81,22 +81,7 @@ func TestQuality(t *testing.T) {
 			sort.Strings(extra)
 			sort.Strings(missed)
 
-			type scored struct {
-				id    string
-				score int
-			}
-			var ranking []scored
-			for _, r := range roles {
-				res := assess.Assess(tax, assess.Input{Text: doc.Text, Pages: doc.Pages, Role: r, Now: time.Now()})
-				ranking = append(ranking, scored{r.ID, res.FitScore})
-			}
-			sort.SliceStable(ranking, func(i, j int) bool { return ranking[i].score > ranking[j].score })
-			rank := 0
-			for i, s := range ranking {
-				if s.id == l.Role {
-					rank = i + 1
-				}
-			}
+			ranking, rank := rankRoles(tax, roles, doc, l.Role)
 			t.Logf("| %s | %.3f | %.3f | %v | %v | %s %d | %s %d | %d |", name,
 				ratio(ftp, ftp+ffp), ratio(ftp, ftp+ffn), missed, extra,
 				ranking[0].id, ranking[0].score, ranking[1].id, ranking[1].score, rank)
@@ -110,6 +95,29 @@ func TestQuality(t *testing.T) {
 	if p < 0.9 || r < 0.9 {
 		t.Errorf("precision %.3f / recall %.3f below 0.9", p, r)
 	}
+}
+
+// rankedRole is a role and the resume's fit score for it.
+type rankedRole struct {
+	id    string
+	score int
+}
+
+// rankRoles assesses doc against every role, best first, and returns the
+// 1-based rank of role among them (0 if absent).
+func rankRoles(tax *skills.Taxonomy, roles []assess.Role, doc extract.Document, role string) ([]rankedRole, int) {
+	var ranking []rankedRole
+	for _, r := range roles {
+		res := assess.Assess(tax, assess.Input{Text: doc.Text, Pages: doc.Pages, Role: r, Now: time.Now()})
+		ranking = append(ranking, rankedRole{r.ID, res.FitScore})
+	}
+	sort.SliceStable(ranking, func(i, j int) bool { return ranking[i].score > ranking[j].score })
+	for i, s := range ranking {
+		if s.id == role {
+			return ranking, i + 1
+		}
+	}
+	return ranking, 0
 }
 
 func ratio(a, b int) float64 {

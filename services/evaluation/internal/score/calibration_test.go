@@ -117,14 +117,6 @@ func TestSpearman(t *testing.T) {
 	}
 }
 
-// checkOrdering scores a graded set and fails unless every question's
-// answers rank exactly in the order of their grades. It returns the
-// pooled grades and scores.
-func checkOrdering(t *testing.T, set gradedSet) (grades, scores []float64) {
-	t.Helper()
-	return checkOrder(t, set, 0)
-}
-
 // checkOrder scores every answer and fails when an answer scores no higher
 // than one graded at least minGap points below it (0: any lower grade);
 // other inversions are logged. It returns the pooled grades and scores.
@@ -206,7 +198,7 @@ func mean(xs []float64) float64 {
 // least 0.85, and within each question the order must be exactly right.
 // The logged lines are the figures quoted in docs/benchmarks.md.
 func TestCalibration(t *testing.T) {
-	grades, scores := checkOrdering(t, loadSet(t, "graded-answers.json"))
+	grades, scores := checkOrder(t, loadSet(t, "graded-answers.json"), 0)
 	rho := spearman(grades, scores)
 	t.Logf("spearman pooled %.3f", rho)
 	if rho < 0.85 {
@@ -223,7 +215,7 @@ func TestHoldout(t *testing.T) {
 	if len(set.Questions) < 4 {
 		t.Fatalf("hold-out has %d questions, want at least 4", len(set.Questions))
 	}
-	grades, scores := checkOrdering(t, set)
+	grades, scores := checkOrder(t, set, 0)
 	t.Logf("spearman holdout pooled %.3f", spearman(grades, scores))
 }
 
